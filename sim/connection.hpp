@@ -1,0 +1,215 @@
+#pragma once
+// One connection between two peers' sessions: handshake, reliability (packet numbers,
+// acks, retransmission, one reliable stream for all channels, fragmentation), Nagle,
+// pacing, keepalives, timeouts and measured statistics. See sim/SESSIONS.md.
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "link_stats.hpp"
+#include "packet_tracker.hpp"
+#include "reliable_receiver.hpp"
+#include "reliable_sender.hpp"
+#include "steamsim/message.hpp"
+#include "steamsim/network_config.hpp"
+#include "time.hpp"
+#include "wire.hpp"
+
+namespace steamsim::detail {
+
+/// What a connection needs from the peer that owns it.
+class ConnectionHost {
+ public:
+  virtual ~ConnectionHost() = default;
+  virtual const NetworkConfig& config() const = 0;
+  /// Emits a datagram from this peer to `to`.
+  virtual void sendDatagram(SteamId to, std::span<const std::uint8_t> datagram) = 0;
+  /// A message arrived on a connection.
+  virtual void deliverMessage(SteamId from, StreamMessage&& message, bool reliable,
+                              TimeUs now) = 0;
+  /// A connection changed state (for the trace).
+  virtual void traceStateChange(SteamId remote, ConnectionState from, ConnectionState to,
+                                int reason, const std::string& debug) = 0;
+  /// Counts a reliable retransmission.
+  virtual void countRetransmission() = 0;
+};
+
+class Connection {
+ public:
+  enum class Phase {
+    Connecting,       ///< we asked; waiting for ConnectAccept
+    AwaitingAccept,   ///< they asked; waiting for the app to accept (API: Connecting)
+    Connected,
+    ClosedByPeer,
+    ProblemDetectedLocally,
+    ClosedLocally,    ///< we closed it; nothing more is sent
+  };
+
+  Connection(ConnectionHost& host, SteamId self, SteamId remote, std::uint32_t local_id,
+             TimeUs now);
+
+  /// We start the connection: Connecting, a ConnectRequest goes out.
+  void startOutgoing(TimeUs now);
+  /// The peer asked (ConnectRequest with `remote_id`): wait for the app to accept.
+  void startIncoming(std::uint32_t remote_id, TimeUs now);
+  /// The app accepted an incoming connection (or sent to the peer): Connected.
+  void accept(TimeUs now);
+
+  /// A ConnectRequest from the peer for this connection (a retry, or symmetric connect).
+  void onConnectRequest(const wire::PacketHeader& header, TimeUs now);
+  /// Any other packet from the peer addressed to this connection.
+  void onPacket(const wire::PacketHeader& header, std::span<const std::uint8_t> frames,
+                std::size_t datagram_size, TimeUs now);
+
+  /// Queues a message. Assumes size checks were done by the caller.
+  /// \return OK, or LimitExceeded when the send buffer would overflow.
+  Result send(std::span<const std::uint8_t> data, int flags, int channel, TimeUs now);
+
+  /// Closes from our side: tells the peer (`reason`, `debug`) unless `silent`, drops
+  /// everything unsent and unacknowledged.
+  void closeLocally(int reason, const std::string& debug, TimeUs now, bool silent = false);
+
+  /// Runs timers and sends what is due.
+  void think(TimeUs now);
+  /// When `think` should next run; kNever if never.
+  TimeUs nextWake() const;
+
+  Phase phase() const { return phase_; }
+  /// State as the API reports it.
+  ConnectionState apiState() const;
+  bool isOpen() const {
+    return phase_ == Phase::Connecting || phase_ == Phase::AwaitingAccept ||
+           phase_ == Phase::Connected;
+  }
+  bool isEnded() const { return !isOpen(); }
+  bool everConnected() const { return ever_connected_; }
+  bool awaitingAccept() const { return phase_ == Phase::AwaitingAccept; }
+  /// A message is half received (B13, B11).
+  bool hasPartialMessage() const;
+  /// Reliable data queued or sent and not yet acknowledged (B13, B11).
+  bool hasUnackedReliable() const;
+  /// Had a half-received message or unacknowledged reliable data when it ended (B13).
+  bool endedWithPendingData() const { return ended_with_pending_; }
+  int endReason() const { return end_reason_; }
+  const std::string& endDebug() const { return end_debug_; }
+  std::uint32_t localId() const { return local_id_; }
+  std::uint32_t remoteId() const { return remote_id_; }
+  SteamId remote() const { return remote_; }
+
+  /// Unsent bytes, reliable and unreliable (the send-buffer check).
+  std::uint64_t pendingBytes() const;
+  /// Real-time status (B20, B24).
+  RealTimeStatus status(TimeUs now);
+
+ private:
+  struct UnreliableMessage {
+    std::uint64_t number = 0;
+    std::int32_t channel = 0;
+    std::vector<std::uint8_t> data;
+    std::uint32_t sent = 0;  // bytes already sent as fragments
+    TimeUs ready_at = 0;     // Nagle deadline
+  };
+  struct NagleMark {
+    std::uint64_t stream_end = 0;  // end of a reliable message in the stream
+    TimeUs ready_at = 0;
+  };
+  struct InFlight {
+    TimeUs sent_at = 0;
+    std::uint32_t bytes = 0;
+    bool ack_eliciting = false;
+    bool resolved = false;  // acked or declared lost
+    std::uint8_t range_count = 0;
+    std::array<ByteRange, 8> ranges{};  // reliable stream ranges carried
+  };
+
+  void enter(Phase phase, TimeUs now, int reason = 0, const std::string& debug = {});
+  void fail(int reason, const std::string& debug, TimeUs now);
+  void sendControl(wire::PacketType type, TimeUs now, int reason = 0,
+                   const std::string& debug = {});
+  void becomeConnected(TimeUs now);
+
+  void handleAck(const wire::AckFrame& ack, TimeUs now);
+  void detectLosses(TimeUs now);
+  void markLost(InFlight& packet);
+  void checkLiveness(TimeUs now);
+
+  /// Sends every packet that is due and pacing allows.
+  void flush(TimeUs now);
+  bool buildAndSendPacket(TimeUs now, bool ping, bool with_data);
+  std::uint64_t reliableReadyEnd(TimeUs now);
+  bool unreliableReady(TimeUs now) const;
+  std::uint64_t unsentBytes() const;
+  void refillPacing(TimeUs now);
+  TimeUs rtoUs() const;
+  TimeUs replyTimeoutUs() const;
+
+  ConnectionHost& host_;
+  SteamId self_;
+  SteamId remote_;
+  std::uint32_t local_id_;
+  std::uint32_t remote_id_ = 0;
+  Phase phase_ = Phase::Connecting;
+  bool ever_connected_ = false;
+  TimeUs phase_entered_ = 0;
+  int end_reason_ = 0;
+  std::string end_debug_;
+  bool ended_with_pending_ = false;
+
+  // Handshake.
+  TimeUs next_request_at_ = kNever;
+
+  // Sending.
+  std::uint64_t next_message_number_ = 1;
+  std::uint64_t next_packet_number_ = 1;
+  ReliableSender reliable_out_;
+  std::deque<NagleMark> nagle_marks_;
+  std::uint64_t reliable_flush_end_ = 0;     // NoNagle: stream bytes below are ready now
+  std::deque<UnreliableMessage> unreliable_out_;
+  std::uint64_t unreliable_flush_number_ = 0;  // NoNagle: messages up to this are ready
+  std::uint64_t unreliable_pending_bytes_ = 0;
+  double pace_tokens_ = 0;
+  TimeUs pace_updated_ = 0;
+
+  std::vector<std::uint8_t> encode_scratch_;
+  std::array<std::uint8_t, wire::kMaxDatagram> packet_buffer_{};
+
+  // In flight, indexed by packet number - inflight_base_.
+  std::deque<InFlight> inflight_;
+  std::uint64_t inflight_base_ = 1;
+  std::uint64_t largest_acked_ = 0;
+
+  // Receiving.
+  PacketTracker tracker_;
+  ReliableReceiver reliable_in_;
+  struct Reassembly {
+    std::uint64_t number = 0;
+    std::int32_t channel = 0;
+    std::vector<std::uint8_t> data;
+    std::uint32_t received = 0;
+  };
+  std::deque<Reassembly> reassembly_;  // at most kMaxReassembly unreliable messages
+  bool ack_pending_ = false;
+  TimeUs ack_deadline_ = kNever;
+  TimeUs largest_received_at_ = 0;
+
+  // Liveness.
+  TimeUs last_recv_ = 0;
+  TimeUs reply_deadline_ = 0;       // 0: no reply expected
+  TimeUs reply_expected_since_ = 0;  // when the packet expecting that reply was sent
+  int replies_missed_ = 0;
+  TimeUs timeout_started_ = 0;
+  TimeUs last_ping_sent_ = 0;
+
+  // Statistics.
+  PingEstimator ping_;
+  TrafficWindow traffic_;
+  float remote_quality_ = -1.0F;
+  TimeUs next_stats_at_ = 0;
+  bool stats_due_ = false;
+};
+
+}  // namespace steamsim::detail

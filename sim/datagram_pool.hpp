@@ -1,0 +1,46 @@
+#pragma once
+// Fixed-size buffers for datagrams in flight, recycled through a free list so the steady
+// state allocates nothing.
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "wire.hpp"
+
+namespace steamsim::detail {
+
+class DatagramPool {
+ public:
+  struct Slot {
+    std::array<std::uint8_t, wire::kMaxDatagram> bytes{};
+    std::uint16_t size = 0;
+  };
+
+  /// A free slot holding a copy of `datagram` (truncated to kMaxDatagram).
+  std::uint32_t acquire(std::span<const std::uint8_t> datagram) {
+    std::uint32_t index = 0;
+    if (!free_.empty()) {
+      index = free_.back();
+      free_.pop_back();
+    } else {
+      index = static_cast<std::uint32_t>(slots_.size());
+      slots_.emplace_back();
+    }
+    Slot& slot = slots_[index];
+    const std::size_t n = std::min(datagram.size(), slot.bytes.size());
+    std::copy_n(datagram.begin(), n, slot.bytes.begin());
+    slot.size = static_cast<std::uint16_t>(n);
+    return index;
+  }
+  Slot& operator[](std::uint32_t index) { return slots_[index]; }
+  void release(std::uint32_t index) { free_.push_back(index); }
+  std::size_t inUse() const { return slots_.size() - free_.size(); }
+
+ private:
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> free_;
+};
+
+}  // namespace steamsim::detail

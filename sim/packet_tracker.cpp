@@ -1,0 +1,83 @@
+#include "packet_tracker.hpp"
+
+#include <algorithm>
+
+namespace steamsim::detail {
+
+namespace {
+
+void shiftWindow(std::array<std::uint64_t, 2>& bits, std::uint64_t by) {
+  if (by >= 128) {
+    bits = {0, 0};
+  } else if (by >= 64) {
+    bits[1] = bits[0] << (by - 64);
+    bits[0] = 0;
+  } else if (by > 0) {
+    bits[1] = (bits[1] << by) | (bits[0] >> (64 - by));
+    bits[0] <<= by;
+  }
+}
+
+}  // namespace
+
+PacketTracker::Verdict PacketTracker::onPacket(std::uint64_t number) {
+  if (number == 0) return Verdict::TooOld;
+  if (number > largest_) {
+    const std::uint64_t gap = largest_ == 0 ? number - 1 : number - largest_ - 1;
+    shiftWindow(seen_, number - largest_);
+    seen_[0] |= 1U;
+    largest_ = number;
+    anomalies_.dropped += static_cast<std::int64_t>(gap);
+    ++anomalies_.received;
+    addToRanges(number);
+    return Verdict::New;
+  }
+  const std::uint64_t age = largest_ - number;
+  if (age >= kWindow) {
+    ++anomalies_.weird;
+    return Verdict::TooOld;
+  }
+  std::uint64_t& word = seen_[age / 64];
+  const std::uint64_t bit = std::uint64_t{1} << (age % 64);
+  if ((word & bit) != 0) {
+    ++anomalies_.weird;
+    return Verdict::Duplicate;
+  }
+  word |= bit;
+  ++anomalies_.received;
+  ++anomalies_.weird;  // arrived out of order
+  --anomalies_.dropped;  // it was counted as dropped when the gap opened
+  addToRanges(number);
+  return Verdict::New;
+}
+
+void PacketTracker::addToRanges(std::uint64_t number) {
+  // ranges_ is descending; find the first range that reaches down to number + 1.
+  auto it = ranges_.begin();
+  while (it != ranges_.end() && it->lo > number + 1) ++it;
+  if (it == ranges_.end()) {
+    ranges_.push_back(wire::PacketRange{number, number});
+  } else if (number >= it->lo && number <= it->hi) {
+    return;
+  } else if (number + 1 == it->lo) {
+    it->lo = number;
+    auto below = std::next(it);
+    if (below != ranges_.end() && below->hi + 1 == number) {
+      it->lo = below->lo;
+      ranges_.erase(below);
+    }
+  } else if (number == it->hi + 1) {
+    it->hi = number;
+  } else {
+    ranges_.insert(it, wire::PacketRange{number, number});
+  }
+  if (ranges_.size() > kMaxRanges) ranges_.pop_back();
+}
+
+PacketTracker::Anomalies PacketTracker::takeAnomalies() {
+  const Anomalies out = anomalies_;
+  anomalies_ = {};
+  return out;
+}
+
+}  // namespace steamsim::detail

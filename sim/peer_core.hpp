@@ -1,0 +1,106 @@
+#pragma once
+// The state of one running peer: its socket, sessions, receive queues and queued signals.
+// Implements the Messages API semantics; `steamsim::Peer` forwards to it under the world's
+// lock. A crash destroys the PeerCore; a restart makes a new one.
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <span>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "connection.hpp"
+#include "rng.hpp"
+#include "session.hpp"
+#include "steamsim/peer.hpp"
+#include "udp_endpoint.hpp"
+
+namespace steamsim::detail {
+
+class World;
+
+/// A signal waiting for runCallbacks(): a session request (the remote ID) or a failure.
+using PendingSignal = std::variant<SteamId, SessionFailed>;
+
+class PeerCore final : public ConnectionHost {
+ public:
+  PeerCore(World& world, SteamId steam_id, std::uint32_t incarnation);
+  ~PeerCore() override;
+  PeerCore(const PeerCore&) = delete;
+  PeerCore& operator=(const PeerCore&) = delete;
+
+  // The Messages API (world lock held).
+  bool acceptSessionWithUser(SteamId remote);
+  bool closeChannelWithUser(SteamId remote, int channel);
+  bool closeSessionWithUser(SteamId remote);
+  SessionConnectionInfo getSessionConnectionInfo(SteamId remote, bool get_connection,
+                                                 bool get_status);
+  std::vector<Message> receiveMessagesOnChannel(int channel, int max_messages);
+  Result sendMessageToUser(SteamId remote, std::span<const std::uint8_t> data, int flags,
+                           int channel);
+
+  /// Handles one datagram read from this peer's socket.
+  void onDatagram(std::span<const std::uint8_t> datagram, const SocketAddress& from);
+  /// Runs a session's timers (called by the session's actor).
+  void thinkSession(Session& session, TimeUs now);
+
+  /// Removes and returns the queued signals, oldest first.
+  std::deque<PendingSignal> takeSignals();
+  std::size_t pendingSignals() const { return signals_.size(); }
+
+  UdpEndpoint& endpoint() { return *endpoint_; }
+  SteamId steamId() const { return steam_id_; }
+  PeerCounters& counters() { return counters_; }
+
+  // ConnectionHost
+  const NetworkConfig& config() const override;
+  void sendDatagram(SteamId to, std::span<const std::uint8_t> datagram) override;
+  void deliverMessage(SteamId from, StreamMessage&& message, bool reliable, TimeUs now) override;
+  void traceStateChange(SteamId remote, ConnectionState from, ConnectionState to, int reason,
+                        const std::string& debug) override;
+  void countRetransmission() override { ++counters_.retransmissions; }
+
+ private:
+  /// A connection we closed or that failed: stray packets for it get its Close again.
+  struct FinWait {
+    SteamId remote = 0;
+    std::uint32_t local_id = 0;
+    std::uint32_t remote_id = 0;
+    int reason = 0;
+    std::string debug;
+    TimeUs expires = 0;
+  };
+
+  TimeUs now() const;
+  Session* findSession(SteamId remote);
+  Session& session(SteamId remote);
+  std::uint32_t newConnectionId();
+  void startConnection(Session& session, bool outgoing, std::uint32_t remote_id);
+  /// After any connection activity: Steam's CheckConnection (B13) and idle bookkeeping.
+  void checkConnection(Session& session, TimeUs now);
+  void destroySession(SteamId remote);
+  void discardUnread(SteamId remote, const int* channel);
+  void rememberFinWait(const Connection& connection, TimeUs now);
+  const FinWait* findFinWait(SteamId remote, std::uint32_t local_id, std::uint32_t remote_id,
+                             TimeUs now);
+  void replyTo(const wire::PacketHeader& header, wire::PacketType type, int reason,
+               const std::string& debug);
+  void postSignal(PendingSignal signal);
+  ConnectionInfo connectionInfo(const Session& session) const;
+
+  World& world_;
+  SteamId steam_id_;
+  std::unique_ptr<UdpEndpoint> endpoint_;
+  Rng id_rng_;
+  std::unordered_map<SteamId, std::unique_ptr<Session>> sessions_;
+  std::map<int, std::deque<Message>> channels_;
+  std::size_t unread_bytes_ = 0;
+  std::deque<PendingSignal> signals_;
+  std::vector<FinWait> fin_wait_;
+  PeerCounters counters_;
+};
+
+}  // namespace steamsim::detail

@@ -1,0 +1,52 @@
+#pragma once
+// A peer's session with one remote Steam ID: at most one active connection, the failure
+// recorded when it ended (until restarted or closed), the channels opened by receiving, and
+// the idle timer. Sessions are actors: the scheduler wakes them for their timers.
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "connection.hpp"
+#include "scheduler.hpp"
+
+namespace steamsim::detail {
+
+class PeerCore;
+
+class Session final : public Actor {
+ public:
+  Session(PeerCore& peer, Scheduler& scheduler, SteamId remote);
+  ~Session() override;
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void act(TimeUs now, std::uint64_t token) override;
+  /// Re-arms the wake-up for the earliest of the connection's and the idle timers.
+  void rearm();
+  /// Resets the idle timer (send, accept, new connection, entering Connecting/Connected).
+  void markUsed(TimeUs now, std::chrono::milliseconds idle_timeout);
+
+  SteamId remote;
+  std::unique_ptr<Connection> connection;  ///< active connection, or none
+  Connection::Phase last_phase = Connection::Phase::ClosedLocally;
+
+  /// Failure recorded when the last connection ended (B7, B8).
+  bool failed = false;
+  ConnectionState failed_state = ConnectionState::None;
+  int failed_reason = 0;
+  std::string failed_debug;
+  std::uint32_t failed_local_id = 0;
+
+  std::set<int> open_channels;  ///< channels a message was received on (B10)
+  TimeUs idle_deadline = kNever;
+
+ private:
+  PeerCore& peer_;
+  Scheduler& scheduler_;
+  ActorId id_;
+  Timer timer_;
+};
+
+}  // namespace steamsim::detail

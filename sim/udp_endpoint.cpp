@@ -1,0 +1,194 @@
+// A peer's real UDP socket, on Asio. OS-specific bits (buffer forcing, poll, Windows'
+// connection-reset quirk) sit in the small functions at the top.
+
+#include "udp_endpoint.hpp"
+
+#include <algorithm>
+#include <asio/io_context.hpp>
+#include <asio/ip/address.hpp>
+#include <asio/ip/udp.hpp>
+#include <cerrno>
+#include <climits>
+#include <system_error>
+
+#ifdef _WIN32
+#include <winsock2.h>
+// mstcpip.h needs winsock2.h first.
+#include <mstcpip.h>
+#else
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
+
+namespace steamsim::detail {
+namespace {
+
+using Udp = asio::ip::udp;
+
+/// Kernel buffer size we ask for on both directions.
+constexpr int kSocketBufferBytes = 4 * 1024 * 1024;
+
+/// Linux caps SO_RCVBUF/SO_SNDBUF at rmem_max/wmem_max; root may exceed them with the
+/// *FORCE variants. Best effort: failures are ignored.
+void forceBufferSizes([[maybe_unused]] Udp::socket::native_handle_type fd) {
+#ifdef __linux__
+  if (::geteuid() != 0) return;
+  const int size = kSocketBufferBytes;
+  (void)::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
+  (void)::setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size));
+#endif
+}
+
+/// Windows reports an earlier send's ICMP "port unreachable" as a receive error on UDP
+/// sockets; switch that off so a closed peer cannot disturb the others.
+void disableConnectionResetReports([[maybe_unused]] Udp::socket::native_handle_type fd) {
+#ifdef _WIN32
+#ifndef SIO_UDP_CONNRESET
+#define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
+#endif
+  BOOL report = FALSE;
+  DWORD returned = 0;
+  (void)::WSAIoctl(fd, SIO_UDP_CONNRESET, &report, sizeof(report), nullptr, 0, &returned, nullptr,
+                   nullptr);
+#endif
+}
+
+/// Flags for receive: on Linux MSG_TRUNC makes recv report a datagram's full length even
+/// when it was cut to the buffer.
+constexpr asio::socket_base::message_flags receiveFlags() {
+#ifdef __linux__
+  return MSG_TRUNC;
+#else
+  return 0;
+#endif
+}
+
+/// Waits for the socket to become readable. \return true if readable.
+bool pollReadable(Udp::socket::native_handle_type fd, int timeout_ms) {
+#ifdef _WIN32
+  WSAPOLLFD entry{};
+  entry.fd = fd;
+  entry.events = POLLRDNORM;
+  const int result = ::WSAPoll(&entry, 1, timeout_ms);
+  return result > 0 && (entry.revents & (POLLRDNORM | POLLERR | POLLHUP)) != 0;
+#else
+  pollfd entry{};
+  entry.fd = fd;
+  entry.events = POLLIN;
+  int result = 0;
+  do {
+    result = ::poll(&entry, 1, timeout_ms);
+  } while (result < 0 && errno == EINTR);
+  return result > 0 && (entry.revents & (POLLIN | POLLERR)) != 0;
+#endif
+}
+
+SocketAddress toSocketAddress(const Udp::endpoint& endpoint) {
+  SocketAddress out;
+  out.port = endpoint.port();
+  const asio::ip::address address = endpoint.address();
+  if (address.is_v4()) {
+    const auto bytes = address.to_v4().to_bytes();
+    std::copy(bytes.begin(), bytes.end(), out.ip.begin());
+  } else {
+    out.v6 = true;
+    out.ip = address.to_v6().to_bytes();
+  }
+  return out;
+}
+
+asio::ip::address toAsioAddress(const SocketAddress& address) {
+  if (address.v6) return asio::ip::address_v6(address.ip);
+  asio::ip::address_v4::bytes_type bytes{};
+  std::copy_n(address.ip.begin(), bytes.size(), bytes.begin());
+  return asio::ip::address_v4(bytes);
+}
+
+[[noreturn]] void throwBindError(const std::error_code& ec, const std::string& address,
+                                 std::uint16_t port) {
+  throw std::system_error(
+      ec, "steamsim: cannot bind UDP socket to " + address + ":" + std::to_string(port));
+}
+
+bool isTransientReceiveError(const std::error_code& ec) {
+  // An ICMP error for an earlier send (where the OS reports it): not about this datagram.
+  return ec == asio::error::connection_refused || ec == asio::error::connection_reset;
+}
+
+}  // namespace
+
+std::string SocketAddress::ipString() const {
+  return toAsioAddress(*this).to_string();
+}
+
+std::string SocketAddress::toString() const {
+  const std::string ip_text = ipString();
+  return (v6 ? "[" + ip_text + "]" : ip_text) + ":" + std::to_string(port);
+}
+
+struct UdpEndpoint::Impl {
+  asio::io_context io;
+  Udp::socket socket{io};
+};
+
+UdpEndpoint::UdpEndpoint(const std::string& address, std::uint16_t port)
+    : impl_(std::make_unique<Impl>()) {
+  std::error_code ec;
+  const asio::ip::address ip = asio::ip::make_address(address, ec);
+  if (ec) throwBindError(ec, address, port);
+  const Udp::endpoint endpoint(ip, port);
+  Udp::socket& socket = impl_->socket;
+  socket.open(endpoint.protocol(), ec);
+  if (!ec) socket.bind(endpoint, ec);
+  if (!ec) socket.non_blocking(true, ec);
+  if (ec) throwBindError(ec, address, port);  // the socket closes with impl_
+
+  std::error_code ignored;
+  socket.set_option(asio::socket_base::receive_buffer_size(kSocketBufferBytes), ignored);
+  socket.set_option(asio::socket_base::send_buffer_size(kSocketBufferBytes), ignored);
+  forceBufferSizes(socket.native_handle());
+  disableConnectionResetReports(socket.native_handle());
+
+  const Udp::endpoint bound = socket.local_endpoint(ec);
+  if (ec) throwBindError(ec, address, port);
+  local_ = toSocketAddress(bound);
+}
+
+UdpEndpoint::~UdpEndpoint() {
+  std::error_code ignored;
+  impl_->socket.close(ignored);
+}
+
+bool UdpEndpoint::sendTo(const SocketAddress& destination, std::span<const std::uint8_t> datagram) {
+  std::error_code ec;
+  const Udp::endpoint endpoint(toAsioAddress(destination), destination.port);
+  const std::size_t sent =
+      impl_->socket.send_to(asio::buffer(datagram.data(), datagram.size()), endpoint, 0, ec);
+  return !ec && sent == datagram.size();
+}
+
+std::optional<UdpEndpoint::Received> UdpEndpoint::tryReceive(std::span<std::uint8_t> buffer) {
+  // Bounded: skip a few stale ICMP reports, never spin.
+  constexpr int kMaxAttempts = 8;
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    std::error_code ec;
+    Udp::endpoint sender;
+    const std::size_t size = impl_->socket.receive_from(asio::buffer(buffer.data(), buffer.size()),
+                                                        sender, receiveFlags(), ec);
+    if (!ec) return Received{size, toSocketAddress(sender)};
+    if (!isTransientReceiveError(ec)) return std::nullopt;  // would_block or a real error
+  }
+  return std::nullopt;
+}
+
+bool UdpEndpoint::waitReadable(std::chrono::milliseconds timeout) {
+  const auto ms = std::clamp<std::chrono::milliseconds::rep>(timeout.count(), 0, INT_MAX);
+  return pollReadable(impl_->socket.native_handle(), static_cast<int>(ms));
+}
+
+int UdpEndpoint::nativeHandle() const {
+  return static_cast<int>(impl_->socket.native_handle());
+}
+
+}  // namespace steamsim::detail

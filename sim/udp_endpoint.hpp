@@ -1,0 +1,62 @@
+#pragma once
+// A peer's real UDP socket. Asio stays inside udp_endpoint.cpp; this header is plain C++.
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace steamsim::detail {
+
+/// A compact, comparable socket address (IPv4 or IPv6 plus port).
+struct SocketAddress {
+  std::array<std::uint8_t, 16> ip{};  ///< IPv4 in the first 4 bytes when !v6
+  std::uint16_t port = 0;
+  bool v6 = false;
+  friend bool operator==(const SocketAddress&, const SocketAddress&) = default;
+  /// "127.0.0.1" (no port), as Steam's remote_address.
+  std::string ipString() const;
+  /// "127.0.0.1:40000".
+  std::string toString() const;
+};
+
+class UdpEndpoint {
+ public:
+  /// Binds a non-blocking UDP socket to `address`:`port` (0 = any free port) with large
+  /// kernel buffers. Throws std::system_error on failure.
+  UdpEndpoint(const std::string& address, std::uint16_t port);
+  ~UdpEndpoint();
+  UdpEndpoint(const UdpEndpoint&) = delete;
+  UdpEndpoint& operator=(const UdpEndpoint&) = delete;
+
+  /// The bound address (with the kernel-chosen port).
+  const SocketAddress& localAddress() const { return local_; }
+
+  /// Sends one datagram. \return false if the kernel refused it.
+  bool sendTo(const SocketAddress& destination, std::span<const std::uint8_t> datagram);
+
+  struct Received {
+    std::size_t size = 0;
+    SocketAddress from;
+  };
+  /// Reads one datagram if one is waiting (never blocks). Datagrams longer than `buffer`
+  /// are truncated to it and reported with their true size when the OS tells it.
+  std::optional<Received> tryReceive(std::span<std::uint8_t> buffer);
+
+  /// Blocks until a datagram is waiting or `timeout` passes. \return true if readable.
+  bool waitReadable(std::chrono::milliseconds timeout);
+
+  /// The OS handle (for /proc checks in tests).
+  int nativeHandle() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  SocketAddress local_;
+};
+
+}  // namespace steamsim::detail

@@ -1,0 +1,159 @@
+#pragma once
+// The simulated world behind steamsim::Network: one clock, one scheduler, the peers, the
+// directed links with their impairment, the datagram path through real sockets, the trace,
+// and (in real-time mode) the driver thread. See sim/README.md.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "datagram_pool.hpp"
+#include "impairment.hpp"
+#include "peer_core.hpp"
+#include "scheduler.hpp"
+#include "steamsim/network.hpp"
+#include "time.hpp"
+
+namespace steamsim::detail {
+
+class RealTimeDriver;
+
+class World {
+ public:
+  explicit World(NetworkConfig config);
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  // --- Used by peers and connections (lock held) ---
+  const NetworkConfig& config() const { return config_; }
+  Scheduler& scheduler() { return scheduler_; }
+  TimeUs nowUs() const { return now_; }
+  /// Port to bind for a new peer socket (config.bind_port + index, or 0).
+  std::uint16_t portFor(SteamId steam_id) const;
+  /// The socket address of a running peer, or null.
+  const SocketAddress* addressOf(SteamId steam_id) const;
+  /// A peer emits a datagram: impairment decides its fate; survivors are scheduled.
+  void emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagram);
+  void notePendingSignals(SteamId steam_id);
+  /// Adds an event to the trace hash (and to the sink/record when present). `name` is a
+  /// static string; `extra` is appended to the detail text.
+  void trace(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes, std::int64_t value,
+             const char* name, const std::string* extra = nullptr);
+
+  // --- Network's implementation ---
+  std::mutex& mutex() { return mutex_; }
+  Peer& addPeer(SteamId steam_id);
+  Peer* peer(SteamId steam_id);
+  PeerCore* core(SteamId steam_id);
+  std::vector<SteamId> peerIds() const;
+  void setDefaultLink(const LinkConditions& conditions);
+  void setLink(SteamId from, SteamId to, const LinkConditions& conditions);
+  void clearLink(SteamId from, SteamId to);
+  LinkConditions link(SteamId from, SteamId to) const;
+  LinkCounters linkCounters(SteamId from, SteamId to) const;
+  void partition(const std::vector<std::vector<SteamId>>& groups);
+  void heal();
+  void crash(SteamId steam_id);
+  void restart(SteamId steam_id);
+  void advance(TimeUs duration);
+  bool runUntil(const std::function<bool()>& done, TimeUs timeout);
+  void schedule(TimeUs at, std::function<void()> action);
+  std::uint64_t traceHash() const { return trace_hash_; }
+  std::vector<TraceEvent> recordedTrace() const { return recorded_; }
+  void setTraceSink(std::function<void(const TraceEvent&)> sink);
+  NetworkCounters counters() const;
+  /// Delivers the signals of `steam_id` to its handlers (lock NOT held).
+  void runCallbacks(SteamId steam_id);
+  /// Called after any API call in real-time mode: the driver re-arms its timer.
+  void wakeDriver();
+  bool realTime() const { return config_.clock == ClockMode::RealTime; }
+
+  // --- Used by the real-time driver (lock held) ---
+  /// Runs every event due at or before `until`. \return whether any ran.
+  bool runDue(TimeUs until);
+  void setNow(TimeUs now) { now_ = std::max(now_, now); }
+  /// Runs scheduled actions and embedded callbacks that are ready (lock NOT held).
+  void runReadyWork();
+  /// Wakes threads waiting in advance/runUntil (real time).
+  void notifyWork() { work_cv_.notify_all(); }
+  /// Real time: brings the clock up to the wall clock before an API call (lock held).
+  void syncClock();
+
+ private:
+  struct Link final : Actor {
+    Link(World& world, SteamId from, SteamId to);
+    ~Link() override;
+    void act(TimeUs now, std::uint64_t token) override;
+    World& world;
+    SteamId from;
+    SteamId to;
+    LinkImpairment impairment;
+    bool own_conditions = false;
+    ActorId id;
+  };
+  struct PeerSlot {
+    std::unique_ptr<Peer> api;
+    std::unique_ptr<PeerCore> core;
+    std::uint32_t incarnation = 0;
+    std::size_t index = 0;
+    std::uint32_t expected_datagrams = 0;  // written to its socket, not yet read back
+  };
+  struct ActionQueue final : Actor {
+    explicit ActionQueue(World& w) : world(w) {}
+    void act(TimeUs now, std::uint64_t token) override;
+    World& world;
+    std::unordered_map<std::uint64_t, std::function<void()>> pending;
+    std::uint64_t next_token = 0;
+    ActorId id;
+  };
+  struct PairHash {
+    std::size_t operator()(const std::pair<SteamId, SteamId>& p) const {
+      return std::hash<std::uint64_t>()(p.first * 0x9E3779B97F4A7C15ULL ^ p.second);
+    }
+  };
+
+  Link& linkFor(SteamId from, SteamId to);
+  bool partitioned(SteamId from, SteamId to) const;
+  void deliver(Link& link, std::uint32_t slot, TimeUs now);
+  void drain(PeerSlot& destination);
+  void indexAddress(PeerSlot& slot);
+  bool stepVirtual(TimeUs limit);
+  void waitRealTime(TimeUs until, const std::function<bool()>* done);
+
+  NetworkConfig config_;
+  mutable std::mutex mutex_;
+  TimeUs now_ = kVirtualEpochUs;
+  Scheduler scheduler_{now_};
+
+  std::vector<std::unique_ptr<PeerSlot>> peers_;
+  std::unordered_map<SteamId, PeerSlot*> peer_index_;
+  std::unordered_map<std::uint64_t, SteamId> address_index_;  // port+ip -> peer
+  std::unordered_map<std::pair<SteamId, SteamId>, std::unique_ptr<Link>, PairHash> links_;
+  LinkConditions default_conditions_;
+  std::unordered_map<SteamId, int> partition_group_;
+
+  DatagramPool pool_;
+  std::array<std::uint8_t, 65536> receive_buffer_{};
+  NetworkCounters counters_;
+
+  std::vector<SteamId> signal_peers_;  // peers with undelivered signals, in order
+  std::vector<std::function<void()>> ready_actions_;
+  std::unique_ptr<ActionQueue> actions_;
+
+  std::uint64_t trace_hash_ = 0xcbf29ce484222325ULL;  // FNV-1a offset basis
+  std::vector<TraceEvent> recorded_;
+  std::function<void(const TraceEvent&)> trace_sink_;
+
+  std::condition_variable work_cv_;
+  std::unique_ptr<RealTimeDriver> driver_;
+};
+
+}  // namespace steamsim::detail

@@ -1,0 +1,201 @@
+// UdpEndpoint: real loopback sockets on ephemeral ports.
+
+#include "udp_endpoint.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace steamsim::detail {
+namespace {
+
+using namespace std::chrono_literals;
+using Bytes = std::vector<std::uint8_t>;
+
+/// Generous bound for a loopback datagram to become readable; never asserted as timing.
+constexpr auto kArrival = 5000ms;
+
+Bytes pattern(std::size_t size, std::uint8_t seed) {
+  Bytes out(size);
+  for (std::size_t i = 0; i < size; ++i) out[i] = static_cast<std::uint8_t>(seed + i * 31);
+  return out;
+}
+
+/// Waits for and reads one datagram.
+std::optional<UdpEndpoint::Received> receiveOne(UdpEndpoint& endpoint,
+                                                std::span<std::uint8_t> buffer) {
+  if (!endpoint.waitReadable(kArrival)) return std::nullopt;
+  return endpoint.tryReceive(buffer);
+}
+
+TEST(UdpEndpoint, BindsEphemeralLoopbackPort) {
+  UdpEndpoint a("127.0.0.1", 0);
+  EXPECT_NE(a.localAddress().port, 0);
+  EXPECT_FALSE(a.localAddress().v6);
+  EXPECT_EQ(a.localAddress().ipString(), "127.0.0.1");
+  EXPECT_EQ(a.localAddress().toString(), "127.0.0.1:" + std::to_string(a.localAddress().port));
+  UdpEndpoint b("127.0.0.1", 0);
+  EXPECT_NE(a.localAddress(), b.localAddress());
+}
+
+TEST(UdpEndpoint, ExchangesDatagramsBothWays) {
+  UdpEndpoint a("127.0.0.1", 0);
+  UdpEndpoint b("127.0.0.1", 0);
+  std::array<std::uint8_t, 2048> buffer{};
+
+  for (const std::size_t size : {std::size_t{1}, std::size_t{44}, std::size_t{1300}}) {
+    const Bytes to_b = pattern(size, 1);
+    ASSERT_TRUE(a.sendTo(b.localAddress(), to_b));
+    const auto got = receiveOne(b, buffer);
+    ASSERT_TRUE(got.has_value()) << size;
+    EXPECT_EQ(got->size, size);
+    EXPECT_EQ(Bytes(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(got->size)), to_b);
+    EXPECT_EQ(got->from, a.localAddress());
+
+    const Bytes to_a = pattern(size, 9);
+    ASSERT_TRUE(b.sendTo(a.localAddress(), to_a));
+    const auto back = receiveOne(a, buffer);
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(Bytes(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(back->size)),
+              to_a);
+    EXPECT_EQ(back->from, b.localAddress());
+  }
+}
+
+TEST(UdpEndpoint, PreservesDatagramBoundariesAndOrderOnLoopback) {
+  UdpEndpoint a("127.0.0.1", 0);
+  UdpEndpoint b("127.0.0.1", 0);
+  for (std::uint8_t i = 0; i < 20; ++i) ASSERT_TRUE(a.sendTo(b.localAddress(), pattern(i + 1U, i)));
+  std::array<std::uint8_t, 64> buffer{};
+  for (std::uint8_t i = 0; i < 20; ++i) {
+    const auto got = receiveOne(b, buffer);
+    ASSERT_TRUE(got.has_value()) << int{i};
+    ASSERT_EQ(got->size, i + 1U);
+    EXPECT_EQ(Bytes(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(got->size)),
+              pattern(i + 1U, i));
+  }
+  EXPECT_FALSE(b.tryReceive(buffer).has_value());
+}
+
+TEST(UdpEndpoint, EmptySocketNeitherBlocksNorReports) {
+  UdpEndpoint a("127.0.0.1", 0);
+  std::array<std::uint8_t, 64> buffer{};
+  EXPECT_FALSE(a.tryReceive(buffer).has_value());
+  EXPECT_FALSE(a.waitReadable(0ms));
+  EXPECT_FALSE(a.waitReadable(-5ms));
+}
+
+TEST(UdpEndpoint, WaitReadableTurnsTrueAfterASend) {
+  UdpEndpoint a("127.0.0.1", 0);
+  UdpEndpoint b("127.0.0.1", 0);
+  EXPECT_FALSE(b.waitReadable(0ms));
+  const Bytes data = pattern(10, 3);
+  ASSERT_TRUE(a.sendTo(b.localAddress(), data));
+  ASSERT_TRUE(b.waitReadable(kArrival));
+  EXPECT_TRUE(b.waitReadable(0ms)) << "still readable until read";
+  std::array<std::uint8_t, 64> buffer{};
+  ASSERT_TRUE(b.tryReceive(buffer).has_value());
+  EXPECT_FALSE(b.waitReadable(0ms));
+  EXPECT_FALSE(b.tryReceive(buffer).has_value());
+}
+
+TEST(UdpEndpoint, OversizedDatagramIsTruncatedToBuffer) {
+  UdpEndpoint a("127.0.0.1", 0);
+  UdpEndpoint b("127.0.0.1", 0);
+  const Bytes data = pattern(100, 5);
+  ASSERT_TRUE(a.sendTo(b.localAddress(), data));
+  std::array<std::uint8_t, 40> small{};
+  const auto got = receiveOne(b, small);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_GE(got->size, small.size());  // the true size where the OS reports it (Linux: 100)
+  EXPECT_EQ(Bytes(small.begin(), small.end()), Bytes(data.begin(), data.begin() + 40));
+#ifdef __linux__
+  EXPECT_EQ(got->size, data.size());
+#endif
+  EXPECT_FALSE(b.tryReceive(small).has_value()) << "the rest was discarded";
+}
+
+TEST(UdpEndpoint, SendToUnboundPortSucceedsAndDoesNotDisturbReceive) {
+  std::optional<SocketAddress> gone;
+  {
+    UdpEndpoint closed("127.0.0.1", 0);
+    gone = closed.localAddress();
+  }
+  UdpEndpoint a("127.0.0.1", 0);
+  UdpEndpoint b("127.0.0.1", 0);
+  EXPECT_TRUE(a.sendTo(*gone, pattern(8, 0)));  // UDP: nobody listening is not a send error
+  ASSERT_TRUE(b.sendTo(a.localAddress(), pattern(8, 1)));
+  std::array<std::uint8_t, 64> buffer{};
+  const auto got = receiveOne(a, buffer);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->from, b.localAddress());
+}
+
+TEST(UdpEndpoint, SocketIsARealFdReleasedOnDestruction) {
+#ifndef __linux__
+  GTEST_SKIP() << "/proc/self/fd is Linux-only";
+#else
+  namespace fs = std::filesystem;
+  int fd = -1;
+  fs::path link;
+  std::string target;
+  {
+    UdpEndpoint a("127.0.0.1", 0);
+    fd = a.nativeHandle();
+    ASSERT_GE(fd, 0);
+    link = fs::path("/proc/self/fd") / std::to_string(fd);
+    ASSERT_TRUE(fs::is_symlink(link));
+    target = fs::read_symlink(link).string();
+    EXPECT_EQ(target.rfind("socket:[", 0), 0U) << target;
+  }
+  std::error_code ec;
+  const bool still_there = fs::is_symlink(link, ec);
+  if (still_there) {
+    // The number may have been reused, but never by the same socket.
+    EXPECT_NE(fs::read_symlink(link, ec).string(), target);
+  }
+  SUCCEED();
+#endif
+}
+
+TEST(UdpEndpoint, BadAddressesThrowSystemErrorNamingTheAddress) {
+  try {
+    UdpEndpoint bad("not-an-address", 0);
+    FAIL() << "expected std::system_error";
+  } catch (const std::system_error& e) {
+    EXPECT_NE(std::string(e.what()).find("not-an-address"), std::string::npos) << e.what();
+  }
+  // TEST-NET-1 is not assigned to this host.
+  EXPECT_THROW(UdpEndpoint("192.0.2.1", 0), std::system_error);
+  EXPECT_THROW(UdpEndpoint("127.0.0.1.5", 0), std::system_error);
+}
+
+TEST(UdpEndpoint, BindingATakenPortThrows) {
+  UdpEndpoint a("127.0.0.1", 0);
+  const std::uint16_t port = a.localAddress().port;
+  try {
+    UdpEndpoint b("127.0.0.1", port);
+    FAIL() << "expected std::system_error";
+  } catch (const std::system_error& e) {
+    EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(port)), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(SocketAddress, FormatsIpv6WithBrackets) {
+  SocketAddress addr;
+  addr.v6 = true;
+  addr.ip[15] = 1;  // ::1
+  addr.port = 4000;
+  EXPECT_EQ(addr.ipString(), "::1");
+  EXPECT_EQ(addr.toString(), "[::1]:4000");
+}
+
+}  // namespace
+}  // namespace steamsim::detail
