@@ -27,7 +27,10 @@ class RangeSet {
   std::uint64_t trimBelow(std::uint64_t floor);
   /// First range, if any.
   const ByteRange* front() const { return ranges_.empty() ? nullptr : &ranges_.front(); }
-  void popFront() { ranges_.erase(ranges_.begin()); }
+  void popFront() {
+    total_ -= ranges_.front().size();
+    ranges_.erase(ranges_.begin());
+  }
   bool empty() const { return ranges_.empty(); }
   std::uint64_t totalBytes() const { return total_; }
   const std::vector<ByteRange>& ranges() const { return ranges_; }

@@ -16,6 +16,7 @@ constexpr TimeUs kNackFlushUs = 3'000;          // k_usecNackFlush: ack soon aft
 constexpr TimeUs kKeepaliveUs = 10'000'000;     // keepalive after this much silence
 constexpr TimeUs kAggressivePingUs = 200'000;   // pings while a timeout is building
 constexpr TimeUs kStatsIntervalUs = 1'000'000;  // how often our quality is reported
+constexpr TimeUs kTracerPingUs = 6'000'000;     // ping probes every 5-7 s while sending
 constexpr int kRepliesMissedForTimeout = 4;
 constexpr std::uint64_t kLossPacketThreshold = 3;  // acks this far past a packet declare it lost
 constexpr std::size_t kMaxReassembly = 20;          // unreliable messages being reassembled
@@ -100,6 +101,7 @@ void Connection::becomeConnected(TimeUs now) {
   next_request_at_ = kNever;
   last_recv_ = now;
   next_stats_at_ = now + kStatsIntervalUs;
+  next_tracer_at_ = now;  // the first packet measures ping
   flush(now);  // everything queued while connecting
 }
 
@@ -448,6 +450,10 @@ bool Connection::buildAndSendPacket(TimeUs now, bool ping, bool with_data) {
   header.from_conn = local_id_;
   header.to_conn = remote_id_;
   header.packet_number = next_packet_number_;
+  // A tracer ping rides on a packet we send anyway, so both ends measure ping while traffic
+  // flows in either direction, and an idle connection stays silent.
+  const bool tracer = !ping && now >= next_tracer_at_;
+  if (tracer) header.flags |= wire::kFlagAckNow;
   wire::PacketWriter writer(packet_buffer_, header);
 
   if (ack_pending_ && !tracker_.ranges().empty()) {
@@ -460,7 +466,7 @@ bool Connection::buildAndSendPacket(TimeUs now, bool ping, bool with_data) {
   if (stats_due_ && writer.writeStats(traffic_.rates(now).quality)) stats_due_ = false;
 
   InFlight record;
-  bool eliciting = ping;
+  bool eliciting = ping || tracer;
   if (with_data) {
     const bool full = unsentBytes() >= kPayloadCapacity;
     const std::uint64_t ready_end = full ? reliable_out_.end() : reliable_flush_end_;
@@ -470,7 +476,10 @@ bool Connection::buildAndSendPacket(TimeUs now, bool ping, bool with_data) {
       if (writer.remaining() <= overhead) break;
       ByteRange range;
       if (!reliable_out_.take(writer.remaining() - overhead, ready_end, range)) break;
-      writer.writeReliableSegment(range.lo, reliable_out_.bytes(range));
+      if (!writer.writeReliableSegment(range.lo, reliable_out_.bytes(range))) {
+        reliable_out_.onLost(range.lo, range.hi);  // not sent after all: queue it again
+        break;
+      }
       record.ranges[record.range_count++] = range;
       eliciting = true;
     }
@@ -483,12 +492,15 @@ bool Connection::buildAndSendPacket(TimeUs now, bool ping, bool with_data) {
         writer.writeUnreliable(m.number, m.channel, size, 0, m.data);
       } else if (m.sent > 0 || whole > kPayloadCapacity - kAckReserve) {
         // Too large for one datagram: send a fragment (losing any fragment loses it all).
+        // Size the frame as a fragment (a length short of the whole message), an upper bound.
         const std::size_t overhead =
-            wire::PacketWriter::unreliableOverhead(m.number, m.channel, size, m.sent, size);
+            wire::PacketWriter::unreliableOverhead(m.number, m.channel, size, m.sent, size - 1);
         if (writer.remaining() < overhead + 64) break;
         const std::size_t len = std::min<std::size_t>(size - m.sent, writer.remaining() - overhead);
-        writer.writeUnreliable(m.number, m.channel, size, m.sent,
-                               std::span<const std::uint8_t>(m.data).subspan(m.sent, len));
+        if (!writer.writeUnreliable(m.number, m.channel, size, m.sent,
+                                    std::span<const std::uint8_t>(m.data).subspan(m.sent, len))) {
+          break;
+        }
         m.sent += static_cast<std::uint32_t>(len);
         eliciting = true;
         if (m.sent < size) continue;
@@ -501,6 +513,7 @@ bool Connection::buildAndSendPacket(TimeUs now, bool ping, bool with_data) {
     }
   }
   if (writer.size() == wire::kHeaderSize && !ping) return false;
+  if (tracer) next_tracer_at_ = now + kTracerPingUs;
 
   const std::size_t size = writer.finish();
   ++next_packet_number_;

@@ -203,6 +203,7 @@ class Connection {
   int replies_missed_ = 0;
   TimeUs timeout_started_ = 0;
   TimeUs last_ping_sent_ = 0;
+  TimeUs next_tracer_at_ = kNever;
 
   // Statistics.
   PingEstimator ping_;
