@@ -41,6 +41,15 @@ install(FILES
   "${PROJECT_BINARY_DIR}/steamsim-config-version.cmake"
   DESTINATION ${STEAMSIM_CMAKE_DIR})
 
+# The .pc file finds its prefix relative to itself, so an install moved or made with
+# `cmake --install --prefix <dir>` still works.
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+  set(STEAMSIM_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
+else()
+  file(RELATIVE_PATH _steamsim_pc_up "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
+  string(REGEX REPLACE "/$" "" _steamsim_pc_up "${_steamsim_pc_up}")
+  set(STEAMSIM_PC_PREFIX "\${pcfiledir}/${_steamsim_pc_up}")
+endif()
 configure_file(cmake/steamsim.pc.in "${PROJECT_BINARY_DIR}/steamsim.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/steamsim.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 

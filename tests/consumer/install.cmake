@@ -1,0 +1,24 @@
+# Installs the steamsim build in BUILD_DIR into a fresh PREFIX (the consumer tests' fixture).
+# Usage: cmake -DBUILD_DIR=<build> -DPREFIX=<dir> [-DCONFIG=<config>] -P install.cmake
+foreach(var BUILD_DIR PREFIX)
+  if(NOT ${var})
+    message(FATAL_ERROR "install.cmake: ${var} is not set")
+  endif()
+endforeach()
+file(REMOVE_RECURSE "${PREFIX}")
+set(config_args)
+if(CONFIG)
+  set(config_args --config "${CONFIG}")
+endif()
+execute_process(
+  COMMAND "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${PREFIX}" ${config_args}
+  RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "cmake --install failed (${result})")
+endif()
+foreach(file include/steamsim/steamsim.hpp include/steamsim/mock.hpp
+    include/steamsim/matchers.hpp include/steamsim/network.hpp)
+  if(NOT EXISTS "${PREFIX}/${file}")
+    message(FATAL_ERROR "not installed: ${file}")
+  endif()
+endforeach()
