@@ -155,8 +155,9 @@ ConnectionInfo PeerCore::connectionInfo(const Session& s) const {
     info.end_reason = s.failed_reason;
     info.end_debug = s.failed_debug;
   }
-  info.debug_description =
-      "#" + std::to_string(local_id) + " P2P steamid:" + std::to_string(s.remote) + " msg vport";
+  std::string& description = info.debug_description;
+  description.append("#").append(std::to_string(local_id));
+  description.append(" P2P steamid:").append(std::to_string(s.remote)).append(" msg vport");
   info.info_flags = config().info_flags;
   return info;
 }
@@ -425,8 +426,9 @@ void PeerCore::deliverMessage(SteamId from, StreamMessage&& message, bool reliab
 
 void PeerCore::traceStateChange(SteamId remote, ConnectionState from, ConnectionState to,
                                 int reason, const std::string& debug) {
-  std::string detail = std::string(toString(from)) + " -> " + std::string(toString(to));
-  if (reason != 0) detail += " " + std::to_string(reason) + " " + debug;
+  std::string detail(toString(from));
+  detail.append(" -> ").append(toString(to));
+  if (reason != 0) detail.append(" ").append(std::to_string(reason)).append(" ").append(debug);
   world_.trace(TraceKind::StateChange, steam_id_, remote, 0, static_cast<int>(to), "state",
                &detail);
 }

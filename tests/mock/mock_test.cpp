@@ -183,13 +183,14 @@ TEST(MakeSessionFailedTest, TakesEveryField) {
 
 TEST(EmitTest, SessionRequestFiresEveryHandlerInOrder) {
   NiceMock<MockNetworkingMessages> net;
-  std::vector<std::string> calls;
-  net.onSessionRequest([&](SteamId id) { calls.push_back("a" + std::to_string(id)); });
-  net.onSessionRequest([&](SteamId id) { calls.push_back("b" + std::to_string(id)); });
-  net.onSessionRequest([&](SteamId id) { calls.push_back("c" + std::to_string(id)); });
+  std::vector<std::pair<char, SteamId>> calls;  // (handler, argument)
+  net.onSessionRequest([&](SteamId id) { calls.emplace_back('a', id); });
+  net.onSessionRequest([&](SteamId id) { calls.emplace_back('b', id); });
+  net.onSessionRequest([&](SteamId id) { calls.emplace_back('c', id); });
   net.emitSessionRequest(7);
   net.emitSessionRequest(9);
-  EXPECT_THAT(calls, ElementsAre("a7", "b7", "c7", "a9", "b9", "c9"));
+  EXPECT_THAT(calls, ElementsAre(std::pair{'a', 7ULL}, std::pair{'b', 7ULL}, std::pair{'c', 7ULL},
+                                 std::pair{'a', 9ULL}, std::pair{'b', 9ULL}, std::pair{'c', 9ULL}));
 }
 
 TEST(EmitTest, SessionFailedFiresEveryHandlerInOrderWithAllArguments) {
