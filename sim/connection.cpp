@@ -328,17 +328,19 @@ void Connection::markLost(InFlight& packet) {
 
 void Connection::detectLosses(TimeUs now) {
   const TimeUs rto = rtoUs();
-  for (std::size_t i = 0; i < inflight_.size(); ++i) {
-    InFlight& packet = inflight_[i];
-    if (packet.resolved) continue;
-    const std::uint64_t pn = inflight_base_ + i;
-    const bool overtaken = pn + kLossPacketThreshold <= largest_acked_;
-    const bool timed_out = now >= packet.sent_at + rto;
-    if (!overtaken && !timed_out) {
-      if (packet.sent_at + rto > now) break;  // later packets were sent later still
+  const std::uint64_t end_pn = inflight_base_ + inflight_.size();
+  scan_pn_ = std::max(scan_pn_, inflight_base_);
+  for (std::uint64_t pn = scan_pn_; pn < end_pn; ++pn) {
+    InFlight& packet = inflight_[static_cast<std::size_t>(pn - inflight_base_)];
+    if (packet.resolved) {
+      if (pn == scan_pn_) ++scan_pn_;  // settled prefix: never scanned again
       continue;
     }
+    const bool overtaken = pn + kLossPacketThreshold <= largest_acked_;
+    const bool timed_out = now >= packet.sent_at + rto;
+    if (!overtaken && !timed_out) break;  // later packets were sent later still
     markLost(packet);
+    if (pn == scan_pn_) ++scan_pn_;
   }
   // Forget packets resolved long ago (lost packets keep ranges for a late ack, up to 2 RTO).
   while (!inflight_.empty() && inflight_.front().resolved &&
@@ -378,7 +380,12 @@ Result Connection::send(std::span<const std::uint8_t> data, int flags, int chann
     reliable_flush_end_ = reliable_out_.end();
     unreliable_flush_number_ = number;
   }
-  if (phase_ == Phase::Connected) flush(now);
+  // Sending happens on the session's next event at this same instant, so messages queued
+  // together share datagrams, as with Steam's service thread. UseCurrentThread asks for the
+  // work to be done in this call instead.
+  if (phase_ == Phase::Connected && (flags & k_nSteamNetworkingSend_UseCurrentThread) != 0) {
+    flush(now);
+  }
   return Result::OK;
 }
 
@@ -606,7 +613,9 @@ TimeUs Connection::nextWake() const {
     wake = std::min(wake, std::max(timeout_started_, last_recv_) +
                               config.timeout_connected.count() * 1000);
   }
-  for (const InFlight& packet : inflight_) {
+  const std::uint64_t end_pn = inflight_base_ + inflight_.size();
+  for (std::uint64_t pn = std::max(scan_pn_, inflight_base_); pn < end_pn; ++pn) {
+    const InFlight& packet = inflight_[static_cast<std::size_t>(pn - inflight_base_)];
     if (!packet.resolved) {
       wake = std::min(wake, packet.sent_at + rtoUs());
       break;
@@ -619,12 +628,14 @@ TimeUs Connection::nextWake() const {
     if (pace_tokens_ < 0) {
       const double wait_us = -pace_tokens_ * 1e6 / config.send_rate;
       wake = std::min(wake, pace_updated_ + static_cast<TimeUs>(wait_us) + 1);
+    } else if (reliable_out_.hasRetransmit() || reliable_flush_end_ > reliable_out_.sendNext() ||
+               unsentBytes() >= kPayloadCapacity ||
+               (!unreliable_out_.empty() &&
+                unreliable_out_.front().number <= unreliable_flush_number_)) {
+      wake = std::min(wake, pace_updated_);  // due now (pace_updated_ is never in the future)
     } else {
       if (!nagle_marks_.empty()) wake = std::min(wake, nagle_marks_.front().ready_at);
       if (!unreliable_out_.empty()) wake = std::min(wake, unreliable_out_.front().ready_at);
-      if (reliable_out_.hasRetransmit() || reliable_flush_end_ > reliable_out_.sendNext()) {
-        wake = std::min(wake, pace_updated_);
-      }
     }
   }
   return wake;

@@ -19,12 +19,15 @@ Result onCore(detail::World& world, SteamId self, SteamId remote, const char* fu
               Result fallback, Call&& call) {
   std::lock_guard lock(world.mutex());
   world.syncClock();
+  const detail::TimeUs next_before = world.scheduler().nextTime();
   detail::PeerCore* core = world.core(self);
   Result result = core != nullptr ? call(*core) : fallback;
   if constexpr (std::is_same_v<Result, bool> || std::is_same_v<Result, steamsim::Result>) {
     world.trace(TraceKind::ApiCall, self, remote, 0, static_cast<std::int64_t>(result), function);
   }
-  world.wakeDriver();
+  // Real time: the driver sleeps until its next event; wake it only if the call made
+  // something due earlier.
+  if (world.scheduler().nextTime() < next_before) world.wakeDriver();
   return result;
 }
 

@@ -4,6 +4,7 @@
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
+#include <atomic>
 #include <thread>
 
 #include "world.hpp"
@@ -53,6 +54,7 @@ struct RealTimeDriver::Impl {
   asio::steady_timer timer;
   asio::executor_work_guard<asio::io_context::executor_type> work;
   std::chrono::steady_clock::time_point start;
+  std::atomic<bool> wake_pending{false};
   std::thread thread;
 };
 
@@ -70,7 +72,9 @@ RealTimeDriver::~RealTimeDriver() {
 TimeUs RealTimeDriver::wallNowUs() const { return impl_->nowUs(); }
 
 void RealTimeDriver::wake() {
+  if (impl_->wake_pending.exchange(true)) return;  // one wake-up covers every caller
   asio::post(impl_->io, [this] {
+    impl_->wake_pending = false;
     impl_->timer.cancel();  // the pending wait ends with operation_aborted
     impl_->tick();
   });

@@ -22,11 +22,10 @@ std::string joinErrors(const std::vector<std::string>& errors) {
   return out;
 }
 
-inline void fnv(std::uint64_t& h, std::uint64_t v) {
-  for (int i = 0; i < 8; ++i) {
-    h = (h ^ (v & 0xFFU)) * 0x100000001b3ULL;
-    v >>= 8U;
-  }
+// Folds one 64-bit field into the trace hash (multiply-xorshift; order-sensitive).
+inline void mixField(std::uint64_t& h, std::uint64_t v) {
+  h = (h ^ v) * 0x100000001b3ULL;
+  h ^= h >> 29U;
 }
 
 constexpr std::chrono::milliseconds kKernelWait{250};  // our own datagram not yet readable
@@ -289,12 +288,12 @@ void World::drain(PeerSlot& destination) {
 void World::trace(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes,
                   std::int64_t value, const char* name, const std::string* extra) {
   std::uint64_t h = trace_hash_;
-  fnv(h, static_cast<std::uint64_t>(now_));
-  fnv(h, static_cast<std::uint64_t>(kind));
-  fnv(h, from);
-  fnv(h, to);
-  fnv(h, bytes);
-  fnv(h, static_cast<std::uint64_t>(value));
+  mixField(h, static_cast<std::uint64_t>(now_));
+  mixField(h, static_cast<std::uint64_t>(kind));
+  mixField(h, from);
+  mixField(h, to);
+  mixField(h, bytes);
+  mixField(h, static_cast<std::uint64_t>(value));
   for (const char* p = name; *p != '\0'; ++p) h = (h ^ static_cast<std::uint8_t>(*p)) * 0x100000001b3ULL;
   if (extra != nullptr) {
     for (char c : *extra) h = (h ^ static_cast<std::uint8_t>(c)) * 0x100000001b3ULL;

@@ -80,7 +80,7 @@ class Network {
   /// with no lock held: it may call any API function.
   void schedule(std::chrono::microseconds at, std::function<void()> action);
 
-  /// Hash of every trace event so far (FNV-1a over their fields); equal for equal runs.
+  /// Hash of every trace event so far (a 64-bit hash over their fields); equal for equal runs.
   std::uint64_t traceHash() const;
   /// Trace events so far (kept only with NetworkConfig::record_trace).
   std::vector<TraceEvent> trace() const;
