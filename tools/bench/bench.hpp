@@ -1,0 +1,101 @@
+#pragma once
+// steamsim_bench: the SPEC §7 performance targets P1..P6, the calibration fidelity row and
+// cost-scaling rows. Every figure is compared with a baseline measured in the same run.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <steamsim/steamsim.hpp>
+
+namespace steamsim::bench {
+
+/// Sizes of one run.
+struct Options {
+  bool quick = false;             ///< tiny sizes, for the CTest smoke run
+  std::string json_path;          ///< write the rows as JSON here when not empty
+  std::vector<std::string> only;  ///< row-id prefixes to run (empty: all)
+};
+
+/// One line of the report.
+struct Row {
+  std::string id;
+  std::string workload;
+  double measured = 0.0;
+  std::string unit;
+  double baseline = 0.0;   ///< the same-run reference (0 when there is none)
+  std::string comparison;  ///< "2.31x", "+12.3 us", ...
+  std::string target;
+  bool has_target = false;  ///< false: informational row
+  bool met = false;
+  std::string note;
+};
+
+/// Raw-UDP baselines: a plain one-thread sendto/recv loop on 127.0.0.1.
+struct RawUdp {
+  double datagrams_per_s = 0.0;  ///< 64-byte datagrams, send one then receive it
+  double p50_us = 0.0;           ///< one-way latency (sendto start -> recv return)
+  double p99_us = 0.0;
+  double threaded_p50_us = 0.0;  ///< receiver thread blocked in poll(), sender spinning
+  double threaded_p99_us = 0.0;
+};
+double rawUdpThroughput(std::chrono::duration<double> duration);
+void rawUdpLatency(int samples, RawUdp& out);
+/// Informational: the same with a cross-thread wake-up, as the RealTime driver has.
+void rawUdpThreadedLatency(int samples, RawUdp& out);
+
+/// P1/P2/P6: messages per second delivered over two RealTime peers with pacing lifted.
+struct Throughput {
+  double messages_per_s = 0.0;
+  double cpu_cores = 0.0;  ///< process CPU time / wall time during the measurement
+  std::uint64_t sent = 0;
+  std::uint64_t received = 0;
+  double datagrams_per_s = 0.0;  ///< datagrams written to sockets during the measurement
+};
+Throughput realTimeThroughput(int flags, std::chrono::duration<double> duration);
+
+/// Fidelity: messages per second of 64-byte messages at default pacing, in virtual time.
+double pacedRate(int flags, std::chrono::microseconds measured);
+
+/// P3: virtual seconds run per wall second.
+struct Speed {
+  double virtual_s = 0.0;
+  double wall_s = 0.0;
+  std::uint64_t delivered = 0;
+};
+Speed steadyReliable(std::chrono::seconds virtual_duration);
+
+/// P4 / scaling: `peers` peers, each with `sessions` sessions, one message per second on
+/// each session in each direction.
+struct Crowd {
+  double wall_s = 0.0;
+  double virtual_s = 0.0;
+  std::uint64_t sent = 0;
+  std::uint64_t delivered = 0;
+  long peak_rss_kb = 0;  ///< VmHWM of the process running it
+  bool finished = false;
+};
+Crowd crowd(int peers, int sessions, std::chrono::seconds virtual_duration);
+/// Runs `crowd` in a fresh child process (so its peak RSS is its own). Returns finished=false
+/// if the child failed.
+Crowd crowdInChild(int peers, int sessions, std::chrono::seconds virtual_duration);
+
+/// P5: one-way delivery latency, one message at a time, RealTime, 0 ms latency.
+struct Latency {
+  double p50_us = 0.0;
+  double p99_us = 0.0;
+  double max_us = 0.0;
+  double over_1ms_pct = 0.0;  ///< share of samples slower than 1 ms
+};
+Latency realTimeLatency(int samples);
+
+/// Process helpers (Linux; harmless elsewhere).
+long peakRssKb();
+void raiseFileLimit();
+double processCpuSeconds();
+
+/// A monotonic wall clock in seconds.
+double wallSeconds();
+
+}  // namespace steamsim::bench
