@@ -7,6 +7,12 @@ if(STEAMSIM_WARNINGS)
   else()
     target_compile_options(steamsim_warnings INTERFACE
       -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion)
+    # GCC 12 reports -Wrestrict inside libstdc++ for ordinary "literal" + std::string at -O2
+    # and above (GCC bug 105329): a false positive in the standard library, not our code.
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_GREATER_EQUAL 12
+       AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+      target_compile_options(steamsim_warnings INTERFACE -Wno-restrict)
+    endif()
   endif()
 endif()
 

@@ -1,5 +1,7 @@
 #include "steamsim/types.hpp"
 
+#include <ostream>
+
 namespace steamsim {
 
 std::string_view toString(Result result) {
@@ -33,6 +35,14 @@ std::string_view toString(ConnectionState state) {
     case ConnectionState::Dead: return "Dead";
   }
   return "ConnectionState";
+}
+
+std::ostream& operator<<(std::ostream& out, Result result) {
+  return out << toString(result) << " (" << static_cast<int>(result) << ")";
+}
+
+std::ostream& operator<<(std::ostream& out, ConnectionState state) {
+  return out << toString(state) << " (" << static_cast<int>(state) << ")";
 }
 
 }  // namespace steamsim

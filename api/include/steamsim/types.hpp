@@ -5,6 +5,7 @@
 /// `static_cast<int>(x)` gives what GodotSteam returns to a script.
 
 #include <cstdint>
+#include <iosfwd>
 #include <string_view>
 
 namespace steamsim {
@@ -161,5 +162,10 @@ inline constexpr int kMaxUnreliableMessageSizeSend = 16500;
 std::string_view toString(Result result);
 /// Name of a state, e.g. "ClosedByPeer".
 std::string_view toString(ConnectionState state);
+
+/// Prints "ConnectFailed (35)"; GoogleTest uses this in failure messages.
+std::ostream& operator<<(std::ostream& out, Result result);
+/// Prints "ClosedByPeer (4)".
+std::ostream& operator<<(std::ostream& out, ConnectionState state);
 
 }  // namespace steamsim
