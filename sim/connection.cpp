@@ -298,16 +298,19 @@ void Connection::handleAck(const wire::AckFrame& ack, TimeUs now) {
   ack.forEachRange([&](std::uint64_t lo, std::uint64_t hi) {
     for (std::uint64_t pn = std::max(lo, base); pn <= hi && pn < limit; ++pn) {
       InFlight& packet = inflight_[static_cast<std::size_t>(pn - base)];
-      if (packet.resolved && packet.range_count == 0) continue;
+      if (packet.acked) continue;
       for (std::uint8_t i = 0; i < packet.range_count; ++i) {
         reliable_out_.onAcked(packet.ranges[i].lo, packet.ranges[i].hi);
       }
       packet.range_count = 0;
-      if (!packet.resolved && pn == ack.largest && packet.ack_eliciting) {
+      // A packet declared lost too early (the path got slower than the RTO) still measures
+      // the round trip, so ping follows a rising latency.
+      if (pn == ack.largest && packet.ack_eliciting) {
         const TimeUs rtt = now - packet.sent_at - static_cast<TimeUs>(ack.ack_delay_us);
         ping_.addSample(std::max<TimeUs>(rtt, 0), now);
       }
       packet.resolved = true;
+      packet.acked = true;
     }
   });
   largest_acked_ = std::max(largest_acked_, ack.largest);

@@ -122,6 +122,7 @@ class Connection {
     std::uint32_t bytes = 0;
     bool ack_eliciting = false;
     bool resolved = false;  // acked or declared lost
+    bool acked = false;
     std::uint8_t range_count = 0;
     std::array<ByteRange, 8> ranges{};  // reliable stream ranges carried
   };

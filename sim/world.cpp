@@ -154,7 +154,7 @@ Peer& World::addPeer(SteamId steam_id) {
   peers_.push_back(std::move(slot));
   peer_index_[steam_id] = &ref;
   indexAddress(ref);
-  trace(TraceKind::PeerEvent, steam_id, 0, 0, ref.core->endpoint().localAddress().port, "add_peer");
+  trace(TraceKind::PeerEvent, steam_id, 0, 0, 0, "add_peer");  // ports differ run to run
   return *ref.api;
 }
 
@@ -206,8 +206,7 @@ void World::restart(SteamId steam_id) {
   if (slot.core) return;
   slot.core = std::make_unique<PeerCore>(*this, steam_id, ++slot.incarnation);
   indexAddress(slot);
-  trace(TraceKind::PeerEvent, steam_id, 0, 0, slot.core->endpoint().localAddress().port,
-        "restart");
+  trace(TraceKind::PeerEvent, steam_id, 0, 0, 0, "restart");
 }
 
 // ---------------------------------------------------------------------------------------
