@@ -1,0 +1,494 @@
+// Driving one scenario run: network set-up, the peers' game loops, the timeline, and
+// collecting the results.
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "scenario_run.hpp"
+#include "steamsim/scenario/names.hpp"
+
+namespace steamsim::scenario {
+
+bool RunResult::passed() const {
+  return error.empty() && failedChecks() == 0;
+}
+
+std::size_t RunResult::failedChecks() const {
+  return static_cast<std::size_t>(
+      std::count_if(checks.begin(), checks.end(), [](const CheckResult& c) { return !c.passed; }));
+}
+
+std::string formatHash(std::uint64_t hash) {
+  char buffer[24];
+  std::snprintf(buffer, sizeof buffer, "0x%016llx", static_cast<unsigned long long>(hash));
+  return buffer;
+}
+
+RunResult runScenario(const Scenario& scenario, const RunOptions& options) {
+  try {
+    return detail::ScenarioRun(scenario, options).run();
+  } catch (const std::exception& e) {
+    RunResult result;
+    result.file = scenario.file;
+    result.name = scenario.name;
+    result.seed = options.seed.value_or(scenario.seed);
+    result.error = e.what();
+    return result;
+  }
+}
+
+namespace detail {
+
+namespace {
+
+constexpr std::size_t kRingSize = 4096;
+constexpr int kDrainBatch = 256;
+
+std::int64_t msToUs(double ms) {
+  return std::llround(ms * 1000.0);
+}
+
+std::string replaceIndex(const std::string& text, int i) {
+  std::string out;
+  const std::string index = std::to_string(i);
+  std::size_t pos = 0;
+  for (;;) {
+    const std::size_t next = text.find("{i}", pos);
+    out += text.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
+    if (next == std::string::npos) return out;
+    out += index;
+    pos = next + 3;
+  }
+}
+
+std::string seconds(std::int64_t us) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3f s", static_cast<double>(us) / 1e6);
+  return buffer;
+}
+
+}  // namespace
+
+std::uint64_t hashBytes(const std::uint8_t* data, std::size_t size) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (std::size_t i = 0; i < size; ++i) h = (h ^ data[i]) * 0x100000001b3ULL;
+  return h;
+}
+
+std::vector<std::uint8_t> sizedPayload(std::uint64_t seq, std::size_t size) {
+  std::vector<std::uint8_t> payload(size);
+  for (std::size_t i = 0; i < size; ++i) {
+    payload[i] = i < 8 ? static_cast<std::uint8_t>((seq >> (8U * i)) & 0xFFU)
+                       : static_cast<std::uint8_t>((seq * 131U + i * 7U + 0x5AU) & 0xFFU);
+  }
+  return payload;
+}
+
+ScenarioRun::ScenarioRun(const Scenario& scenario, const RunOptions& options)
+    : s_(scenario), options_(options), seed_(options.seed.value_or(scenario.seed)) {}
+
+std::int64_t ScenarioRun::nowUs() const {
+  return net_->now().count() - t0_;
+}
+
+std::string ScenarioRun::nameOf(SteamId id) const {
+  auto it = names_.find(id);
+  return it != names_.end() ? it->second : std::to_string(id);
+}
+
+PeerRun& ScenarioRun::peerRun(const std::string& name) {
+  return peers_.at(peer_index_.at(name));
+}
+
+ScenarioRun::~ScenarioRun() {
+  if (!net_) return;
+  stopActions();
+  net_->setTraceSink(nullptr);
+  net_.reset();
+}
+
+void ScenarioRun::scheduleAt(std::int64_t t_us, std::function<void()> action) {
+  net_->schedule(std::chrono::microseconds(t0_ + t_us), [this, action = std::move(action)] {
+    std::lock_guard lock(action_mutex_);
+    if (!stopped_) action();
+  });
+}
+
+void ScenarioRun::stopActions() {
+  stopped_ = true;
+  std::lock_guard wait_for_running(action_mutex_);
+}
+
+void ScenarioRun::onTrace(const TraceEvent& event) {
+  std::lock_guard lock(trace_mutex_);
+  ++trace_events_;
+  if (options_.trace_out != nullptr) {
+    *options_.trace_out << traceJsonLine(
+                               event, t0_, [this](SteamId id) { return nameOf(id); }, s_.name,
+                               seed_)
+                        << '\n';
+  }
+  ring_.push_back(event);
+  if (ring_.size() > kRingSize) ring_.pop_front();
+  for (Collector& c : collectors_) {
+    if (c.remaining == 0) continue;
+    CheckState& state = checks_[c.check];
+    const auto& rel = state.relevant;
+    if (std::find(rel.begin(), rel.end(), event.from) == rel.end() &&
+        std::find(rel.begin(), rel.end(), event.to) == rel.end()) {
+      continue;
+    }
+    state.result.context.push_back(
+        "  after " + formatTraceLine(event, t0_, [this](SteamId id) { return nameOf(id); }));
+    --c.remaining;
+  }
+}
+
+void ScenarioRun::snapshot(CheckState& state) {
+  const std::int64_t now = nowUs();  // before the lock: the sink runs under the network's
+  std::lock_guard lock(trace_mutex_);
+  if (state.snapshot_us >= 0) return;
+  state.snapshot_us = now;
+  std::vector<std::string> lines;
+  const auto& rel = state.relevant;
+  for (auto it = ring_.rbegin(); it != ring_.rend() && lines.size() < options_.context_before;
+       ++it) {
+    if (std::find(rel.begin(), rel.end(), it->from) == rel.end() &&
+        std::find(rel.begin(), rel.end(), it->to) == rel.end()) {
+      continue;
+    }
+    lines.push_back("        " +
+                    formatTraceLine(*it, t0_, [this](SteamId id) { return nameOf(id); }));
+  }
+  state.result.context.assign(lines.rbegin(), lines.rend());
+  if (options_.context_after > 0) {
+    collectors_.push_back(
+        {static_cast<std::size_t>(&state - checks_.data()), options_.context_after});
+  }
+}
+
+// ---- set-up ---------------------------------------------------------------------------
+
+void ScenarioRun::setUp() {
+  net_ = std::make_unique<Network>(s_.networkConfig(seed_));
+  net_->setTraceSink([this](const TraceEvent& event) { onTrace(event); });
+  t0_ = net_->now().count();
+  end_us_ = msToUs(s_.duration_ms);
+  channels_ = s_.channels();
+
+  peers_.reserve(s_.peers.size());
+  for (const PeerSpec& spec : s_.peers) names_[spec.steam_id] = spec.name;
+  for (const PeerSpec& spec : s_.peers) {
+    Peer& api = net_->addPeer(spec.steam_id);
+    peer_index_[spec.name] = peers_.size();
+    peers_.push_back(PeerRun{&spec, &api, spec.reading, {}, {}});
+  }
+  for (std::size_t i = 0; i < peers_.size(); ++i) {
+    PeerRun* p = &peers_[i];
+    p->api->onSessionRequest([this, p](SteamId remote) {
+      const std::int64_t t = nowUs();
+      {
+        std::lock_guard lock(state_mutex_);
+        p->signals.push_back({t, SignalKind::SessionRequest, remote, 0, 0, {}});
+      }
+      if (p->spec->accept == AcceptPolicy::Auto) (void)p->api->acceptSessionWithUser(remote);
+    });
+    p->api->onSessionFailed([this, p](const SessionFailed& failed) {
+      const std::int64_t t = nowUs();
+      std::lock_guard lock(state_mutex_);
+      p->signals.push_back({t, SignalKind::SessionFailed, failed.remote_steam_id, failed.reason,
+                            static_cast<int>(failed.connection_state), failed.debug_message});
+    });
+  }
+
+  // Default for Steam IDs outside the scenario: the rules naming "*" on both ends.
+  LinkConditions outside;
+  for (const LinkRule& rule : s_.links) {
+    if (rule.from == "*" && rule.to == "*") rule.patch.applyTo(outside);
+  }
+  net_->setDefaultLink(outside);
+  for (const PeerSpec& a : s_.peers) {
+    for (const PeerSpec& b : s_.peers) {
+      if (a.steam_id != b.steam_id) links_[{a.steam_id, b.steam_id}] = LinkConditions{};
+    }
+  }
+  applyLinkRules(s_.links);
+}
+
+void ScenarioRun::applyLinkRules(const std::vector<LinkRule>& rules) {
+  for (auto& [pair, conditions] : links_) {
+    const LinkConditions before = conditions;
+    const std::string& from = names_.at(pair.first);
+    const std::string& to = names_.at(pair.second);
+    for (const LinkRule& rule : rules) {
+      if (rule.matches(from, to)) rule.patch.applyTo(conditions);
+    }
+    if (!(conditions == before) || !(net_->link(pair.first, pair.second) == conditions)) {
+      net_->setLink(pair.first, pair.second, conditions);
+    }
+  }
+}
+
+// ---- game loops -----------------------------------------------------------------------
+
+void ScenarioRun::schedulePoll(std::size_t peer, std::int64_t t_us) {
+  if (t_us > end_us_) return;
+  scheduleAt(t_us, [this, peer, t_us] {
+    poll(peer);
+    schedulePoll(peer, t_us + static_cast<std::int64_t>(peers_[peer].spec->poll_ms) * 1000);
+  });
+}
+
+void ScenarioRun::poll(std::size_t index) {
+  PeerRun& p = peers_[index];
+  if (p.api->crashed()) return;
+  if (!net_->config().embed_callbacks) p.api->runCallbacks();
+  if (p.reading) drain(p);
+  for (std::size_t e = 0; e < s_.expectations.size(); ++e) {
+    const Expectation& ex = s_.expectations[e];
+    if (ex.peer == p.spec->name && std::holds_alternative<SessionCheck>(ex.check)) {
+      checkSessionLive(e);
+    }
+  }
+}
+
+void ScenarioRun::drain(PeerRun& p) {
+  for (int channel : channels_) {
+    for (;;) {
+      std::vector<Message> batch = p.api->receiveMessagesOnChannel(channel, kDrainBatch);
+      if (batch.empty()) break;
+      const std::int64_t t = nowUs();
+      std::lock_guard lock(state_mutex_);
+      for (const Message& m : batch) {
+        ReadMessage r;
+        r.t_us = t;
+        r.from = m.identity;
+        r.channel = m.channel;
+        r.reliable = (m.flags & NETWORKING_SEND_RELIABLE) != 0;
+        const std::uint64_t h = hashBytes(m.payload.data(), m.payload.size());
+        auto stream = sent_.find({m.identity, p.spec->steam_id, m.channel});
+        if (stream == sent_.end()) {
+          r.kind = ReadMessage::Kind::Unknown;
+        } else if (auto q = stream->second.pending.find(h);
+                   q != stream->second.pending.end() && !q->second.empty()) {
+          r.seq = q->second.front();
+          q->second.pop_front();
+          stream->second.last[h] = r.seq;
+        } else if (auto last = stream->second.last.find(h); last != stream->second.last.end()) {
+          r.kind = ReadMessage::Kind::Duplicate;
+          r.seq = last->second;
+        } else {
+          r.kind = ReadMessage::Kind::Unknown;
+        }
+        p.read.push_back(r);
+      }
+      if (batch.size() < static_cast<std::size_t>(kDrainBatch)) break;
+    }
+  }
+}
+
+// ---- timeline -------------------------------------------------------------------------
+
+void ScenarioRun::scheduleTimeline() {
+  std::vector<std::size_t> order(s_.timeline.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
+    return s_.timeline[a].at_ms < s_.timeline[b].at_ms;
+  });
+  for (std::size_t i : order) {
+    scheduleAt(msToUs(s_.timeline[i].at_ms), [this, i] { runEntry(i); });
+  }
+}
+
+void ScenarioRun::noteResult(std::size_t entry, bool ok, const std::string& outcome,
+                             const std::string& detail) {
+  auto it = action_check_.find(entry);
+  if (it == action_check_.end()) return;
+  const std::int64_t t = nowUs();
+  CheckState& state = checks_[it->second];
+  {
+    std::lock_guard lock(state_mutex_);
+    ++state.attempts;
+    ++state.outcomes[outcome];
+    if (ok || state.mismatches++ > 0) return;
+    state.first_mismatch = detail + " at " + seconds(t);
+    state.result.at_ms = static_cast<double>(t) / 1e3;
+  }
+  snapshot(state);
+}
+
+void ScenarioRun::runSend(std::size_t entry, const SendAction& send, PeerRun& p, int i) {
+  if (p.api->crashed()) {
+    noteResult(entry, false, "not sent (peer crashed)",
+               "message " + std::to_string(i) + " not sent: " + p.spec->name + " had crashed");
+    return;
+  }
+  const Stream stream{p.spec->steam_id, send.to.steam_id, send.channel};
+  std::vector<std::uint8_t> bytes;
+  std::uint64_t seq = 0;
+  {
+    std::lock_guard lock(state_mutex_);
+    seq = sent_[stream].next_seq;
+  }
+  if (send.payload) {
+    const std::string text = replaceIndex(*send.payload, i);
+    bytes.assign(text.begin(), text.end());
+  } else {
+    bytes = sizedPayload(seq, static_cast<std::size_t>(send.size));
+  }
+  const Result result = p.api->sendMessageToUser(
+      send.to.steam_id, std::span<const std::uint8_t>(bytes.data(), bytes.size()), send.flags,
+      send.channel);
+  if (result == Result::OK) {
+    std::lock_guard lock(state_mutex_);
+    SentIndex& index = sent_[stream];
+    ++index.next_seq;
+    index.pending[hashBytes(bytes.data(), bytes.size())].push_back(seq);
+  }
+  const int code = static_cast<int>(result);
+  if (send.expect_result) {
+    noteResult(entry, code == *send.expect_result, resultLabel(code),
+               "message " + std::to_string(i) + " returned " + resultLabel(code));
+  }
+}
+
+void ScenarioRun::sendSeries(std::size_t index, int i) {
+  const TimelineEntry& entry = s_.timeline[index];
+  const auto& send = std::get<SendAction>(entry.action);
+  runSend(index, send, peerRun(entry.peer), i);
+  if (i + 1 >= send.count) return;
+  const std::int64_t next = msToUs(entry.at_ms + send.every_ms * (i + 1));
+  if (next > end_us_) return;
+  scheduleAt(next, [this, index, i] { sendSeries(index, i + 1); });
+}
+
+void ScenarioRun::runEntry(std::size_t index) {
+  const TimelineEntry& entry = s_.timeline[index];
+  std::visit(
+      [&](const auto& action) {
+        using T = std::decay_t<decltype(action)>;
+        if constexpr (std::is_same_v<T, LinksChange>) {
+          applyLinkRules(action.rules);
+        } else if constexpr (std::is_same_v<T, PartitionChange>) {
+          std::vector<std::vector<SteamId>> groups;
+          for (const auto& group : action.groups) {
+            std::vector<SteamId> ids;
+            for (const std::string& name : group) ids.push_back(peerRun(name).spec->steam_id);
+            groups.push_back(std::move(ids));
+          }
+          net_->partition(groups);
+        } else if constexpr (std::is_same_v<T, HealChange>) {
+          net_->heal();
+        } else if constexpr (std::is_same_v<T, SendAction>) {
+          PeerRun& p = peerRun(entry.peer);
+          if (action.every_ms <= 0.0 || action.count == 1) {
+            for (int i = 0; i < action.count; ++i) runSend(index, action, p, i);
+          } else {
+            sendSeries(index, 0);
+          }
+        } else if constexpr (std::is_same_v<T, CrashAction>) {
+          net_->crash(peerRun(entry.peer).spec->steam_id);
+        } else if constexpr (std::is_same_v<T, RestartAction>) {
+          net_->restart(peerRun(entry.peer).spec->steam_id);
+        } else if constexpr (std::is_same_v<T, ReadingAction>) {
+          peerRun(entry.peer).reading = action.on;
+        } else {
+          // accept, close_session, close_channel
+          PeerRun& p = peerRun(entry.peer);
+          if (p.api->crashed()) {
+            noteResult(index, false, "not called (peer crashed)",
+                       "not called: " + p.spec->name + " had crashed");
+            return;
+          }
+          bool got = false;
+          if constexpr (std::is_same_v<T, AcceptAction>) {
+            got = p.api->acceptSessionWithUser(action.with.steam_id);
+          } else if constexpr (std::is_same_v<T, CloseSessionAction>) {
+            got = p.api->closeSessionWithUser(action.with.steam_id);
+          } else {
+            got = p.api->closeChannelWithUser(action.with.steam_id, action.channel);
+          }
+          if (action.expect_result) {
+            noteResult(index, got == *action.expect_result, got ? "true" : "false",
+                       std::string("returned ") + (got ? "true" : "false"));
+          }
+        }
+      },
+      entry.action);
+}
+
+// ---- the run --------------------------------------------------------------------------
+
+RunResult ScenarioRun::run() {
+  const auto wall_start = std::chrono::steady_clock::now();
+  setUp();
+  scheduleChecks();
+  scheduleTimeline();
+  for (std::size_t i = 0; i < peers_.size(); ++i) schedulePoll(i, 0);
+
+  net_->advance(std::chrono::microseconds(end_us_));
+  stopActions();  // in real time the network thread would go on running game loops
+
+  // The game loops' last look at the end of the run.
+  for (PeerRun& p : peers_) {
+    if (p.api->crashed()) continue;
+    if (!net_->config().embed_callbacks) p.api->runCallbacks();
+    if (p.reading) drain(p);
+  }
+  for (std::size_t e = 0; e < s_.expectations.size(); ++e) {
+    const Expectation& ex = s_.expectations[e];
+    CheckState& state = checks_[expectation_check_[e]];
+    if (const auto* c = std::get_if<ReceivedCheck>(&ex.check)) {
+      evaluateReceived(ex, *c, state);
+    } else if (const auto* c2 = std::get_if<SignalCheck>(&ex.check)) {
+      evaluateSignal(ex, *c2, state);
+    } else if (!state.decided) {
+      decideSession(e, true);
+    }
+  }
+  // Timeline actions with expect_result.
+  for (const auto& [entry, index] : action_check_) {
+    CheckState& state = checks_[index];
+    std::string outcomes;
+    for (const auto& [label, n] : state.outcomes) {
+      if (!outcomes.empty()) outcomes += ", ";
+      outcomes += std::to_string(n) + " x " + label;
+    }
+    state.result.passed = state.attempts > 0 && state.mismatches == 0;
+    if (state.attempts == 0) {
+      state.result.actual = "the action never ran (the run ended first)";
+    } else if (state.mismatches == 0) {
+      state.result.actual = outcomes;
+    } else {
+      state.result.actual = outcomes + "; first: " + state.first_mismatch;
+    }
+    if (!state.result.passed && state.result.context.empty()) snapshot(state);
+  }
+
+  RunResult result;
+  result.file = s_.file;
+  result.name = s_.name;
+  result.seed = seed_;
+  result.trace_hash = net_->traceHash();
+  result.duration_ms = s_.duration_ms;
+  result.counters = net_->counters();
+  {
+    std::lock_guard lock(trace_mutex_);
+    result.trace_events = trace_events_;
+    collectors_.clear();
+  }
+  net_->setTraceSink(nullptr);
+  for (CheckState& state : checks_) {
+    if (state.result.passed) state.result.context.clear();
+    result.checks.push_back(std::move(state.result));
+  }
+  result.wall_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start)
+          .count();
+  return result;
+}
+
+}  // namespace detail
+}  // namespace steamsim::scenario

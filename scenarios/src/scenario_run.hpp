@@ -1,0 +1,147 @@
+#pragma once
+// One run of a scenario: the network, each peer's game loop and what it saw, the timeline,
+// and the checks. runner.cpp drives it; run_checks.cpp evaluates the expectations.
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "steamsim/network.hpp"
+#include "steamsim/scenario/runner.hpp"
+#include "trace_format.hpp"
+
+namespace steamsim::scenario::detail {
+
+/// A message a peer's game loop read.
+struct ReadMessage {
+  enum class Kind { Ok, Duplicate, Unknown };
+  std::int64_t t_us = 0;  ///< run time it was read
+  SteamId from = 0;
+  int channel = 0;
+  std::uint64_t seq = 0;  ///< position in its sender's stream to this peer and channel, from 1
+  Kind kind = Kind::Ok;
+  bool reliable = false;
+};
+
+/// A signal delivered to a peer's handler.
+struct SignalRecord {
+  std::int64_t t_us = 0;
+  SignalKind kind = SignalKind::SessionRequest;
+  SteamId remote = 0;
+  int reason = 0;
+  int state = 0;
+  std::string debug;
+};
+
+struct PeerRun {
+  const PeerSpec* spec = nullptr;
+  Peer* api = nullptr;
+  bool reading = true;
+  std::vector<ReadMessage> read;
+  std::vector<SignalRecord> signals;
+};
+
+/// Progress of one check while the run goes on.
+struct CheckState {
+  CheckResult result;
+  bool decided = false;
+  std::vector<SteamId> relevant;  ///< peers whose trace lines form its context
+  std::int64_t snapshot_us = -1;  ///< when its context was captured
+  // Timeline actions with expect_result:
+  std::int64_t attempts = 0;
+  std::int64_t mismatches = 0;
+  std::map<std::string, std::int64_t> outcomes;  ///< result label -> count
+  std::string first_mismatch;
+};
+
+class ScenarioRun {
+ public:
+  ScenarioRun(const Scenario& scenario, const RunOptions& options);
+  /// Stops the network (and its thread, in real time) before any member goes away.
+  ~ScenarioRun();
+  ScenarioRun(const ScenarioRun&) = delete;
+  ScenarioRun& operator=(const ScenarioRun&) = delete;
+  RunResult run();
+
+  // ---- used by run_checks.cpp ----
+  std::int64_t nowUs() const;  ///< run time
+  std::string nameOf(SteamId id) const;
+  PeerRun& peerRun(const std::string& name);
+  /// Evaluates a session check now. \return true if it holds; `seen` describes the state.
+  bool sessionHolds(const Expectation& e, const SessionCheck& c, std::string& seen);
+  void evaluateReceived(const Expectation& e, const ReceivedCheck& c, CheckState& state);
+  void evaluateSignal(const Expectation& e, const SignalCheck& c, CheckState& state);
+  /// Copies the relevant trace lines before now into the check's context.
+  void snapshot(CheckState& state);
+
+ private:
+  using Stream = std::tuple<SteamId, SteamId, int>;  // from, to, channel
+  struct SentIndex {
+    std::uint64_t next_seq = 1;
+    std::unordered_map<std::uint64_t, std::deque<std::uint64_t>> pending;  // hash -> seqs
+    std::unordered_map<std::uint64_t, std::uint64_t> last;                 // hash -> seq
+  };
+  struct Collector {
+    std::size_t check = 0;
+    std::size_t remaining = 0;
+  };
+
+  void setUp();
+  /// No scheduled action runs after this returns (real time: waits for a running one).
+  void stopActions();
+  void applyLinkRules(const std::vector<LinkRule>& rules);
+  void scheduleAt(std::int64_t t_us, std::function<void()> action);
+  void schedulePoll(std::size_t peer, std::int64_t t_us);
+  void poll(std::size_t peer);
+  void drain(PeerRun& p);
+  void scheduleTimeline();
+  void runEntry(std::size_t index);
+  void sendSeries(std::size_t entry, int i);
+  void runSend(std::size_t entry, const SendAction& send, PeerRun& p, int i);
+  void noteResult(std::size_t entry, bool ok, const std::string& outcome,
+                  const std::string& detail);
+  void scheduleChecks();
+  void checkSessionLive(std::size_t index);
+  void decideSession(std::size_t index, bool final_check);
+  void onTrace(const TraceEvent& event);
+  std::string title(const Expectation& e) const;
+
+  const Scenario& s_;
+  RunOptions options_;
+  std::uint64_t seed_ = 0;
+  std::unique_ptr<Network> net_;
+  std::int64_t t0_ = 0;
+  std::int64_t end_us_ = 0;
+  std::vector<PeerRun> peers_;
+  std::map<std::string, std::size_t> peer_index_;
+  std::map<SteamId, std::string> names_;
+  std::vector<int> channels_;
+  std::map<std::pair<SteamId, SteamId>, LinkConditions> links_;
+
+  std::mutex action_mutex_;  // held while a scheduled action runs
+  std::atomic<bool> stopped_{false};
+  std::mutex state_mutex_;  // records; never held across a Network call
+  std::map<Stream, SentIndex> sent_;
+  std::vector<CheckState> checks_;
+  std::vector<std::size_t> expectation_check_;       // expectation index -> checks_ index
+  std::map<std::size_t, std::size_t> action_check_;  // timeline index -> checks_ index
+
+  std::mutex trace_mutex_;  // the sink runs under the network's lock
+  std::deque<TraceEvent> ring_;
+  std::vector<Collector> collectors_;
+  std::uint64_t trace_events_ = 0;
+};
+
+/// FNV-1a of some bytes.
+std::uint64_t hashBytes(const std::uint8_t* data, std::size_t size);
+/// A payload of `size` bytes carrying `seq` (little-endian, first 8 bytes) and a pattern.
+std::vector<std::uint8_t> sizedPayload(std::uint64_t seq, std::size_t size);
+
+}  // namespace steamsim::scenario::detail
