@@ -227,6 +227,19 @@ LoadResult loadScenarioText(std::string_view text, std::string label) {
     const std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
     result.errors.push_back({label, detail::positionOf(text, offset), "", syntaxMessage(e)});
     return result;
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number too large for a double ("number overflow parsing '1E999'"): point at it.
+    const std::string what = e.what();
+    const std::size_t open = what.find('\'');
+    const std::size_t close = what.rfind('\'');
+    const std::string token =
+        open != std::string::npos && close > open ? what.substr(open + 1, close - open - 1) : "";
+    const std::size_t at = token.empty() ? 0 : text.find(token);
+    result.errors.push_back({label, detail::positionOf(text, at == std::string_view::npos ? 0 : at),
+                             "",
+                             "expected a number a double can hold, got " +
+                                 (token.empty() ? std::string("an overflowing number") : token)});
+    return result;
   }
   const detail::SourceMap map = detail::SourceMap::build(text);
   Loader loader(label, map, result.errors);

@@ -118,7 +118,7 @@ TEST_F(Cli, ValidateReportsEveryFile) {
   EXPECT_NE(ok.text.find(" invalid scenario file(s)"), std::string::npos);
   const Output bad = run("validate " + testFile("malformed"));
   EXPECT_EQ(bad.status, 2);
-  EXPECT_NE(bad.text.find("0 valid, 27 invalid scenario file(s)"), std::string::npos) << bad.text;
+  EXPECT_NE(bad.text.find("0 valid, 28 invalid scenario file(s)"), std::string::npos) << bad.text;
   EXPECT_NE(bad.text.find("missing_duration.json:1:1: /duration_ms: expected the length"),
             std::string::npos);
 }
