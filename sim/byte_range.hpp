@@ -2,8 +2,8 @@
 // Half-open ranges of stream offsets [lo, hi) and a sorted set of them.
 
 #include <algorithm>
-#include <iterator>
 #include <cstdint>
+#include <iterator>
 #include <vector>
 
 namespace steamsim::detail {

@@ -19,9 +19,9 @@ constexpr TimeUs kStatsIntervalUs = 1'000'000;  // how often our quality is repo
 constexpr TimeUs kTracerPingUs = 6'000'000;     // ping probes every 5-7 s while sending
 constexpr int kRepliesMissedForTimeout = 4;
 constexpr std::uint64_t kLossPacketThreshold = 3;  // acks this far past a packet declare it lost
-constexpr std::size_t kMaxReassembly = 20;          // unreliable messages being reassembled
+constexpr std::size_t kMaxReassembly = 20;         // unreliable messages being reassembled
 constexpr std::size_t kPayloadCapacity = wire::kMaxDatagram - wire::kHeaderSize;
-constexpr std::size_t kAckReserve = 48;             // room left for an ack when sizing messages
+constexpr std::size_t kAckReserve = 48;  // room left for an ack when sizing messages
 constexpr double kPaceBurstBytes = 2.0 * wire::kMaxDatagram;
 constexpr std::int64_t kQueueTimeUnitBytes = 1132;  // Steam's MaxMessageNoFragment
 constexpr std::size_t kMessagesHeaderBytes = 5;     // flags + channel, counted as Steam does
@@ -33,8 +33,8 @@ bool isAckEliciting(wire::FrameType type) {
 
 }  // namespace
 
-Connection::Connection(ConnectionHost& host, SteamId self, SteamId remote,
-                       std::uint32_t local_id, TimeUs now)
+Connection::Connection(ConnectionHost& host, SteamId self, SteamId remote, std::uint32_t local_id,
+                       TimeUs now)
     : host_(host), self_(self), remote_(remote), local_id_(local_id), phase_entered_(now) {
   pace_tokens_ = kPaceBurstBytes;
   pace_updated_ = now;
@@ -48,11 +48,16 @@ Connection::Connection(ConnectionHost& host, SteamId self, SteamId remote,
 ConnectionState Connection::apiState() const {
   switch (phase_) {
     case Phase::Connecting:
-    case Phase::AwaitingAccept: return ConnectionState::Connecting;
-    case Phase::Connected: return ConnectionState::Connected;
-    case Phase::ClosedByPeer: return ConnectionState::ClosedByPeer;
-    case Phase::ProblemDetectedLocally: return ConnectionState::ProblemDetectedLocally;
-    case Phase::ClosedLocally: return ConnectionState::None;
+    case Phase::AwaitingAccept:
+      return ConnectionState::Connecting;
+    case Phase::Connected:
+      return ConnectionState::Connected;
+    case Phase::ClosedByPeer:
+      return ConnectionState::ClosedByPeer;
+    case Phase::ProblemDetectedLocally:
+      return ConnectionState::ProblemDetectedLocally;
+    case Phase::ClosedLocally:
+      return ConnectionState::None;
   }
   return ConnectionState::None;
 }
@@ -102,7 +107,7 @@ void Connection::becomeConnected(TimeUs now) {
   last_recv_ = now;
   next_stats_at_ = now + kStatsIntervalUs;
   next_tracer_at_ = now;  // the first packet measures ping
-  flush(now);  // everything queued while connecting
+  flush(now);             // everything queued while connecting
 }
 
 void Connection::fail(int reason, const std::string& debug, TimeUs now) {
@@ -126,12 +131,7 @@ void Connection::sendControl(wire::PacketType type, TimeUs now, int reason,
   header.to = remote_;
   header.from_conn = local_id_;
   header.to_conn = remote_id_;
-  wire::PacketWriter writer(buffer, header);
-  if (type == wire::PacketType::Close) {
-    writer.writeClose(reason, std::string_view(debug).substr(
-                                  0, std::min(debug.size(), wire::kMaxDebugLength)));
-  }
-  const std::size_t size = writer.finish();
+  const std::size_t size = wire::writeControlPacket(buffer, header, reason, debug);
   traffic_.countOut(now, size);
   host_.sendDatagram(remote_, std::span<const std::uint8_t>(buffer.data(), size));
 }
@@ -140,7 +140,9 @@ bool Connection::hasPartialMessage() const {
   return reliable_in_.hasPartial() || !reassembly_.empty();
 }
 
-bool Connection::hasUnackedReliable() const { return !reliable_out_.allAcked(); }
+bool Connection::hasUnackedReliable() const {
+  return !reliable_out_.allAcked();
+}
 
 std::uint64_t Connection::pendingBytes() const {
   return reliable_out_.pendingBytes() + unreliable_pending_bytes_;
@@ -161,7 +163,8 @@ void Connection::onConnectRequest(const wire::PacketHeader& header, TimeUs now) 
       // Our ConnectAccept was lost: say it again.
       if (header.from_conn == remote_id_) sendControl(wire::PacketType::ConnectAccept, now);
       break;
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -194,8 +197,10 @@ void Connection::onPacket(const wire::PacketHeader& header, std::span<const std:
       enter(Phase::ClosedByPeer, now, static_cast<int>(ConnectionEnd::Misc_PeerSentNoConnection),
             "Received unexpected P2P 'no connection' signal");
       return;
-    case wire::PacketType::ConnectRequest: return;  // handled by onConnectRequest
-    case wire::PacketType::Data: break;
+    case wire::PacketType::ConnectRequest:
+      return;  // handled by onConnectRequest
+    case wire::PacketType::Data:
+      break;
   }
 
   if (phase_ == Phase::AwaitingAccept) return;  // nothing is taken before the app accepts
@@ -232,7 +237,9 @@ void Connection::onPacket(const wire::PacketHeader& header, std::span<const std:
   while (reader.next(frame)) {
     eliciting = eliciting || isAckEliciting(frame.type);
     switch (frame.type) {
-      case wire::FrameType::Ack: handleAck(frame.ack, now); break;
+      case wire::FrameType::Ack:
+        handleAck(frame.ack, now);
+        break;
       case wire::FrameType::ReliableSegment:
         reliable_in_.onSegment(frame.reliable.stream_offset, frame.reliable.data);
         break;
@@ -240,10 +247,11 @@ void Connection::onPacket(const wire::PacketHeader& header, std::span<const std:
       case wire::FrameType::UnreliableFragment: {
         const wire::UnreliableFrame& u = frame.unreliable;
         if (u.fragment_offset == 0 && u.data.size() == u.message_size) {
-          host_.deliverMessage(remote_,
-                               StreamMessage{u.message_number, u.channel,
-                                             std::vector<std::uint8_t>(u.data.begin(), u.data.end())},
-                               false, now);
+          host_.deliverMessage(
+              remote_,
+              StreamMessage{u.message_number, u.channel,
+                            std::vector<std::uint8_t>(u.data.begin(), u.data.end())},
+              false, now);
           break;
         }
         auto it = std::find_if(reassembly_.begin(), reassembly_.end(),
@@ -265,8 +273,11 @@ void Connection::onPacket(const wire::PacketHeader& header, std::span<const std:
         }
         break;
       }
-      case wire::FrameType::Stats: remote_quality_ = frame.quality; break;
-      case wire::FrameType::Close: break;
+      case wire::FrameType::Stats:
+        remote_quality_ = frame.quality;
+        break;
+      case wire::FrameType::Close:
+        break;
     }
     if (!isOpen()) return;
   }
@@ -347,7 +358,8 @@ void Connection::detectLosses(TimeUs now) {
   }
   // Forget packets resolved long ago (lost packets keep ranges for a late ack, up to 2 RTO).
   while (!inflight_.empty() && inflight_.front().resolved &&
-         (inflight_.front().range_count == 0 || now >= inflight_.front().sent_at + 2 * rto + 1'000'000)) {
+         (inflight_.front().range_count == 0 ||
+          now >= inflight_.front().sent_at + 2 * rto + 1'000'000)) {
     inflight_.pop_front();
     ++inflight_base_;
   }
@@ -393,9 +405,8 @@ Result Connection::send(std::span<const std::uint8_t> data, int flags, int chann
 }
 
 std::uint64_t Connection::reliableReadyEnd(TimeUs now) {
-  while (!nagle_marks_.empty() &&
-         (nagle_marks_.front().ready_at <= now ||
-          nagle_marks_.front().stream_end <= reliable_out_.sendNext())) {
+  while (!nagle_marks_.empty() && (nagle_marks_.front().ready_at <= now ||
+                                   nagle_marks_.front().stream_end <= reliable_out_.sendNext())) {
     reliable_flush_end_ = std::max(reliable_flush_end_, nagle_marks_.front().stream_end);
     nagle_marks_.pop_front();
   }
@@ -414,9 +425,9 @@ std::uint64_t Connection::unsentBytes() const {
 
 void Connection::refillPacing(TimeUs now) {
   if (now > pace_updated_) {
-    pace_tokens_ = std::min(kPaceBurstBytes,
-                            pace_tokens_ + static_cast<double>(now - pace_updated_) *
-                                               host_.config().send_rate / 1e6);
+    pace_tokens_ =
+        std::min(kPaceBurstBytes, pace_tokens_ + static_cast<double>(now - pace_updated_) *
+                                                     host_.config().send_rate / 1e6);
     pace_updated_ = now;
   }
 }
@@ -578,7 +589,8 @@ void Connection::think(TimeUs now) {
       return;
     case Phase::AwaitingAccept:
       if (now >= initial_deadline) {
-        fail(static_cast<int>(ConnectionEnd::Misc_Timeout), "App did not respond; discarding.", now);
+        fail(static_cast<int>(ConnectionEnd::Misc_Timeout), "App did not respond; discarding.",
+             now);
       }
       return;
     case Phase::Connected:
@@ -590,7 +602,8 @@ void Connection::think(TimeUs now) {
       checkLiveness(now);
       flush(now);
       return;
-    default: return;
+    default:
+      return;
   }
 }
 
@@ -598,10 +611,14 @@ TimeUs Connection::nextWake() const {
   const NetworkConfig& config = host_.config();
   const TimeUs initial_deadline = phase_entered_ + config.timeout_initial.count() * 1000;
   switch (phase_) {
-    case Phase::Connecting: return std::min(initial_deadline, next_request_at_);
-    case Phase::AwaitingAccept: return initial_deadline;
-    case Phase::Connected: break;
-    default: return kNever;
+    case Phase::Connecting:
+      return std::min(initial_deadline, next_request_at_);
+    case Phase::AwaitingAccept:
+      return initial_deadline;
+    case Phase::Connected:
+      break;
+    default:
+      return kNever;
   }
   TimeUs wake = next_stats_at_;
   if (ack_pending_) wake = std::min(wake, ack_deadline_);
@@ -613,8 +630,8 @@ TimeUs Connection::nextWake() const {
     wake = std::min(wake, last_recv_ + kKeepaliveUs);
   }
   if (replies_missed_ >= kRepliesMissedForTimeout) {
-    wake = std::min(wake, std::max(timeout_started_, last_recv_) +
-                              config.timeout_connected.count() * 1000);
+    wake = std::min(
+        wake, std::max(timeout_started_, last_recv_) + config.timeout_connected.count() * 1000);
   }
   const std::uint64_t end_pn = inflight_base_ + inflight_.size();
   for (std::uint64_t pn = std::max(scan_pn_, inflight_base_); pn < end_pn; ++pn) {

@@ -29,8 +29,7 @@ class ConnectionHost {
   /// Emits a datagram from this peer to `to`.
   virtual void sendDatagram(SteamId to, std::span<const std::uint8_t> datagram) = 0;
   /// A message arrived on a connection.
-  virtual void deliverMessage(SteamId from, StreamMessage&& message, bool reliable,
-                              TimeUs now) = 0;
+  virtual void deliverMessage(SteamId from, StreamMessage&& message, bool reliable, TimeUs now) = 0;
   /// A connection changed state (for the trace).
   virtual void traceStateChange(SteamId remote, ConnectionState from, ConnectionState to,
                                 int reason, const std::string& debug) = 0;
@@ -41,12 +40,12 @@ class ConnectionHost {
 class Connection {
  public:
   enum class Phase {
-    Connecting,       ///< we asked; waiting for ConnectAccept
-    AwaitingAccept,   ///< they asked; waiting for the app to accept (API: Connecting)
+    Connecting,      ///< we asked; waiting for ConnectAccept
+    AwaitingAccept,  ///< they asked; waiting for the app to accept (API: Connecting)
     Connected,
     ClosedByPeer,
     ProblemDetectedLocally,
-    ClosedLocally,    ///< we closed it; nothing more is sent
+    ClosedLocally,  ///< we closed it; nothing more is sent
   };
 
   Connection(ConnectionHost& host, SteamId self, SteamId remote, std::uint32_t local_id,
@@ -168,7 +167,7 @@ class Connection {
   std::uint64_t next_packet_number_ = 1;
   ReliableSender reliable_out_;
   std::deque<NagleMark> nagle_marks_;
-  std::uint64_t reliable_flush_end_ = 0;     // NoNagle: stream bytes below are ready now
+  std::uint64_t reliable_flush_end_ = 0;  // NoNagle: stream bytes below are ready now
   std::deque<UnreliableMessage> unreliable_out_;
   std::uint64_t unreliable_flush_number_ = 0;  // NoNagle: messages up to this are ready
   std::uint64_t unreliable_pending_bytes_ = 0;
@@ -200,7 +199,7 @@ class Connection {
 
   // Liveness.
   TimeUs last_recv_ = 0;
-  TimeUs reply_deadline_ = 0;       // 0: no reply expected
+  TimeUs reply_deadline_ = 0;        // 0: no reply expected
   TimeUs reply_expected_since_ = 0;  // when the packet expecting that reply was sent
   int replies_missed_ = 0;
   TimeUs timeout_started_ = 0;

@@ -17,8 +17,8 @@ namespace steamsim::detail {
 struct ImpairmentVerdict {
   enum class Drop : std::uint8_t { None, Down, RateLimit, Loss, BurstLoss };
   struct Copy {
-    TimeUs deliver_at = 0;       ///< when it reaches the receiver's socket
-    bool reordered = false;      ///< held back by reorder_ms
+    TimeUs deliver_at = 0;          ///< when it reaches the receiver's socket
+    bool reordered = false;         ///< held back by reorder_ms
     std::int32_t corrupt_bit = -1;  ///< bit index to flip, -1 = intact
   };
   Drop drop = Drop::None;

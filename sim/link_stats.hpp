@@ -35,8 +35,7 @@ class TrafficWindow {
   void countOut(TimeUs now, std::size_t bytes);
   void countIn(TimeUs now, std::size_t bytes);
   /// Sequenced packets received, and how many were lost / out of order / duplicate.
-  void countSequence(TimeUs now, std::uint32_t received, std::int64_t dropped,
-                     std::uint32_t weird);
+  void countSequence(TimeUs now, std::uint32_t received, std::int64_t dropped, std::uint32_t weird);
 
   struct Rates {
     float packets_out_per_second = 0;

@@ -8,10 +8,13 @@
 namespace steamsim {
 
 namespace {
-detail::TimeUs toUs(std::chrono::microseconds d) { return d.count(); }
+detail::TimeUs toUs(std::chrono::microseconds d) {
+  return d.count();
+}
 }  // namespace
 
-Network::Network(NetworkConfig config) : world_(std::make_unique<detail::World>(std::move(config))) {}
+Network::Network(NetworkConfig config)
+    : world_(std::make_unique<detail::World>(std::move(config))) {}
 
 Network::~Network() = default;
 
@@ -90,7 +93,9 @@ void Network::restart(SteamId steam_id) {
   world_->wakeDriver();
 }
 
-void Network::advance(std::chrono::microseconds duration) { world_->advance(toUs(duration)); }
+void Network::advance(std::chrono::microseconds duration) {
+  world_->advance(toUs(duration));
+}
 
 bool Network::runUntil(const std::function<bool()>& done, std::chrono::microseconds timeout) {
   return world_->runUntil(done, toUs(timeout));
@@ -128,6 +133,8 @@ NetworkCounters Network::counters() const {
   return world_->counters();
 }
 
-const NetworkConfig& Network::config() const { return world_->config(); }
+const NetworkConfig& Network::config() const {
+  return world_->config();
+}
 
 }  // namespace steamsim

@@ -45,7 +45,7 @@ PacketTracker::Verdict PacketTracker::onPacket(std::uint64_t number) {
   }
   word |= bit;
   ++anomalies_.received;
-  ++anomalies_.weird;  // arrived out of order
+  ++anomalies_.weird;    // arrived out of order
   --anomalies_.dropped;  // it was counted as dropped when the gap opened
   addToRanges(number);
   return Verdict::New;

@@ -39,8 +39,9 @@ bool Peer::acceptSessionWithUser(SteamId remote_steam_id) {
 }
 
 bool Peer::closeChannelWithUser(SteamId remote_steam_id, int channel) {
-  return onCore(world_, steam_id_, remote_steam_id, "closeChannelWithUser", false,
-                [&](detail::PeerCore& c) { return c.closeChannelWithUser(remote_steam_id, channel); });
+  return onCore(
+      world_, steam_id_, remote_steam_id, "closeChannelWithUser", false,
+      [&](detail::PeerCore& c) { return c.closeChannelWithUser(remote_steam_id, channel); });
 }
 
 bool Peer::closeSessionWithUser(SteamId remote_steam_id) {
@@ -60,8 +61,9 @@ SessionConnectionInfo Peer::getSessionConnectionInfo(SteamId remote_steam_id, bo
 }
 
 std::vector<Message> Peer::receiveMessagesOnChannel(int channel, int max_messages) {
-  return onCore(world_, steam_id_, 0, "receiveMessagesOnChannel", std::vector<Message>{},
-                [&](detail::PeerCore& c) { return c.receiveMessagesOnChannel(channel, max_messages); });
+  return onCore(
+      world_, steam_id_, 0, "receiveMessagesOnChannel", std::vector<Message>{},
+      [&](detail::PeerCore& c) { return c.receiveMessagesOnChannel(channel, max_messages); });
 }
 
 Result Peer::sendMessageToUser(SteamId remote_steam_id, std::span<const std::uint8_t> data,
@@ -79,7 +81,9 @@ Result Peer::sendMessageToUser(SteamId remote_steam_id, std::string_view text, i
                            flags, channel);
 }
 
-void Peer::runCallbacks() { world_.runCallbacks(steam_id_); }
+void Peer::runCallbacks() {
+  world_.runCallbacks(steam_id_);
+}
 
 std::string Peer::socketAddress() const {
   std::lock_guard lock(world_.mutex());

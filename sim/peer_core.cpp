@@ -12,22 +12,28 @@ namespace {
 constexpr TimeUs kFinWaitUs = 5'000'000;  // k_usecFinWaitTimeout
 constexpr std::uint64_t kConnectionIdStream = 0xC0117EC7;
 
-bool isSet(int flags, int bit) { return (flags & bit) != 0; }
+bool isSet(int flags, int bit) {
+  return (flags & bit) != 0;
+}
 
 }  // namespace
 
 PeerCore::PeerCore(World& world, SteamId steam_id, std::uint32_t incarnation)
     : world_(world),
       steam_id_(steam_id),
-      endpoint_(std::make_unique<UdpEndpoint>(world.config().bind_address,
-                                              world.portFor(steam_id))),
+      endpoint_(
+          std::make_unique<UdpEndpoint>(world.config().bind_address, world.portFor(steam_id))),
       id_rng_(Rng::forStream(world.config().seed ^ kConnectionIdStream, steam_id, incarnation)) {}
 
 PeerCore::~PeerCore() = default;
 
-TimeUs PeerCore::now() const { return world_.nowUs(); }
+TimeUs PeerCore::now() const {
+  return world_.nowUs();
+}
 
-const NetworkConfig& PeerCore::config() const { return world_.config(); }
+const NetworkConfig& PeerCore::config() const {
+  return world_.config();
+}
 
 Session* PeerCore::findSession(SteamId remote) {
   auto it = sessions_.find(remote);
@@ -306,12 +312,7 @@ void PeerCore::replyTo(const wire::PacketHeader& header, wire::PacketType type, 
   reply.to = header.from;
   reply.from_conn = header.to_conn;
   reply.to_conn = header.from_conn;
-  wire::PacketWriter writer(buffer, reply);
-  if (type == wire::PacketType::Close) {
-    writer.writeClose(reason, std::string_view(debug).substr(
-                                  0, std::min(debug.size(), wire::kMaxDebugLength)));
-  }
-  const std::size_t size = writer.finish();
+  const std::size_t size = wire::writeControlPacket(buffer, reply, reason, debug);
   sendDatagram(header.from, std::span<const std::uint8_t>(buffer.data(), size));
 }
 
@@ -333,7 +334,8 @@ void PeerCore::onDatagram(std::span<const std::uint8_t> datagram, const SocketAd
   }
   // Addressed to us, from a peer of this network, through that peer's own socket.
   const SocketAddress* sender = world_.addressOf(header.from);
-  if (header.to != steam_id_ || header.from == steam_id_ || sender == nullptr || !(*sender == from)) {
+  if (header.to != steam_id_ || header.from == steam_id_ || sender == nullptr ||
+      !(*sender == from)) {
     ++counters_.rejected_foreign;
     world_.trace(TraceKind::DatagramRejected, header.from, steam_id_,
                  static_cast<std::uint32_t>(datagram.size()), 0, "foreign");
@@ -345,8 +347,8 @@ void PeerCore::onDatagram(std::span<const std::uint8_t> datagram, const SocketAd
 
   if (header.type == wire::PacketType::ConnectRequest) {
     ++counters_.datagrams_accepted;
-    if (c != nullptr && (c->remoteId() == header.from_conn ||
-                         c->phase() == Connection::Phase::Connecting)) {
+    if (c != nullptr &&
+        (c->remoteId() == header.from_conn || c->phase() == Connection::Phase::Connecting)) {
       c->onConnectRequest(header, t);  // a retry, or both sides connecting at once (B5)
       checkConnection(*s, t);
       s->rearm();
@@ -373,8 +375,9 @@ void PeerCore::onDatagram(std::span<const std::uint8_t> datagram, const SocketAd
   }
 
   const bool matches =
-      c != nullptr && (header.to_conn == c->localId() ||
-                       (header.to_conn == 0 && c->remoteId() != 0 && header.from_conn == c->remoteId()));
+      c != nullptr &&
+      (header.to_conn == c->localId() ||
+       (header.to_conn == 0 && c->remoteId() != 0 && header.from_conn == c->remoteId()));
   if (!matches) {
     ++counters_.rejected_stale;
     if (header.type == wire::PacketType::Data) {

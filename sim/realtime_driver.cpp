@@ -18,13 +18,14 @@ constexpr auto kMaxSleep = std::chrono::milliseconds(50);
 
 struct RealTimeDriver::Impl {
   explicit Impl(World& w)
-      : world(w), timer(io), work(asio::make_work_guard(io)),
+      : world(w),
+        timer(io),
+        work(asio::make_work_guard(io)),
         start(std::chrono::steady_clock::now()) {}
 
   TimeUs nowUs() const {
     const auto elapsed = std::chrono::steady_clock::now() - start;
-    return kVirtualEpochUs +
-           std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+    return kVirtualEpochUs + std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
   }
 
   // Runs due events and re-arms the timer for the next one (on the driver thread).
@@ -69,7 +70,9 @@ RealTimeDriver::~RealTimeDriver() {
   if (impl_->thread.joinable()) impl_->thread.join();
 }
 
-TimeUs RealTimeDriver::wallNowUs() const { return impl_->nowUs(); }
+TimeUs RealTimeDriver::wallNowUs() const {
+  return impl_->nowUs();
+}
 
 void RealTimeDriver::wake() {
   if (impl_->wake_pending.exchange(true)) return;  // one wake-up covers every caller

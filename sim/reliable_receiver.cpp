@@ -30,8 +30,7 @@ void ReliableReceiver::absorbAhead() {
     const std::uint64_t end = it->first + it->second.size();
     if (end > floor_) {
       const auto skip = static_cast<std::size_t>(floor_ - it->first);
-      contiguous_.insert(contiguous_.end(),
-                         it->second.begin() + static_cast<std::ptrdiff_t>(skip),
+      contiguous_.insert(contiguous_.end(), it->second.begin() + static_cast<std::ptrdiff_t>(skip),
                          it->second.end());
       floor_ = end;
     }
@@ -70,7 +69,8 @@ bool ReliableReceiver::nextMessage(StreamMessage& out) {
     contiguous_.clear();
     parse_pos_ = 0;
   } else if (parse_pos_ >= 65536 && parse_pos_ * 2 >= contiguous_.size()) {
-    contiguous_.erase(contiguous_.begin(), contiguous_.begin() + static_cast<std::ptrdiff_t>(parse_pos_));
+    contiguous_.erase(contiguous_.begin(),
+                      contiguous_.begin() + static_cast<std::ptrdiff_t>(parse_pos_));
     parse_pos_ = 0;
   }
   return true;

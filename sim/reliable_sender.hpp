@@ -52,7 +52,7 @@ class ReliableSender {
 
   std::vector<std::uint8_t> buffer_;  // stream bytes from buffer_base_ to end_
   std::uint64_t buffer_base_ = 0;
-  std::uint64_t acked_floor_ = 0;     // everything below is acknowledged
+  std::uint64_t acked_floor_ = 0;  // everything below is acknowledged
   std::uint64_t send_next_ = 0;
   std::uint64_t end_ = 0;
   RangeSet acked_;       // acknowledged ranges above the floor

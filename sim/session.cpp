@@ -7,7 +7,9 @@ namespace steamsim::detail {
 Session::Session(PeerCore& peer, Scheduler& scheduler, SteamId remote_id)
     : remote(remote_id), peer_(peer), scheduler_(scheduler), id_(scheduler.add(this)) {}
 
-Session::~Session() { scheduler_.remove(id_); }
+Session::~Session() {
+  scheduler_.remove(id_);
+}
 
 void Session::act(TimeUs now, std::uint64_t token) {
   if (!timer_.fire(token)) return;

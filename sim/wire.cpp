@@ -582,4 +582,13 @@ bool FrameReader::next(Frame& frame) {
   return true;
 }
 
+std::size_t writeControlPacket(std::span<std::uint8_t> buffer, const PacketHeader& header,
+                               std::int32_t reason, std::string_view debug) {
+  PacketWriter writer(buffer, header);
+  if (header.type == PacketType::Close) {
+    writer.writeClose(reason, debug.substr(0, std::min(debug.size(), kMaxDebugLength)));
+  }
+  return writer.finish();
+}
+
 }  // namespace steamsim::detail::wire

@@ -86,9 +86,9 @@ struct ReliableSegmentFrame {
 struct UnreliableFrame {
   std::uint64_t message_number = 0;
   std::int32_t channel = 0;
-  std::uint32_t message_size = 0;     ///< whole message size
-  std::uint32_t fragment_offset = 0;  ///< 0 for whole messages
-  std::span<const std::uint8_t> data; ///< the whole message, or this fragment
+  std::uint32_t message_size = 0;      ///< whole message size
+  std::uint32_t fragment_offset = 0;   ///< 0 for whole messages
+  std::span<const std::uint8_t> data;  ///< the whole message, or this fragment
 };
 
 struct CloseFrame {
@@ -107,8 +107,8 @@ struct Frame {
 
 enum class DecodeError : std::uint8_t {
   None,
-  Truncated,    ///< shorter than a header, or a frame runs past the end
-  BadMagic,     ///< not a steamsim datagram
+  Truncated,  ///< shorter than a header, or a frame runs past the end
+  BadMagic,   ///< not a steamsim datagram
   BadVersion,
   BadType,      ///< unknown packet or frame type
   BadChecksum,  ///< corrupted
@@ -144,14 +144,20 @@ class PacketWriter {
   static std::size_t reliableSegmentOverhead(std::uint64_t stream_offset, std::size_t length);
   /// Bytes an unreliable frame takes besides its data.
   static std::size_t unreliableOverhead(std::uint64_t message_number, std::int32_t channel,
-                                        std::uint32_t message_size,
-                                        std::uint32_t fragment_offset, std::size_t length);
+                                        std::uint32_t message_size, std::uint32_t fragment_offset,
+                                        std::size_t length);
 
  private:
   std::span<std::uint8_t> buffer_;
   std::size_t capacity_ = 0;
   std::size_t size_ = 0;
 };
+
+/// Writes a control datagram (ConnectRequest, ConnectAccept, Close, NoConnection) into
+/// `buffer`; a Close carries `reason` and `debug` (cut to kMaxDebugLength).
+/// \return the datagram's size.
+std::size_t writeControlPacket(std::span<std::uint8_t> buffer, const PacketHeader& header,
+                               std::int32_t reason = 0, std::string_view debug = {});
 
 /// Decodes and checks the header and checksum, and validates every frame.
 /// On success `header` is filled and `frames` views the frame bytes inside `datagram`.

@@ -40,7 +40,9 @@ World::Link::Link(World& w, SteamId f, SteamId t)
   impairment.setConditions(w.default_conditions_);
 }
 
-World::Link::~Link() { world.scheduler_.remove(id); }
+World::Link::~Link() {
+  world.scheduler_.remove(id);
+}
 
 void World::Link::act(TimeUs now, std::uint64_t token) {
   world.deliver(*this, static_cast<std::uint32_t>(token), now);
@@ -187,7 +189,8 @@ const SocketAddress* World::addressOf(SteamId steam_id) const {
 
 void World::crash(SteamId steam_id) {
   auto it = peer_index_.find(steam_id);
-  if (it == peer_index_.end()) throw std::out_of_range("crash: no peer " + std::to_string(steam_id));
+  if (it == peer_index_.end())
+    throw std::out_of_range("crash: no peer " + std::to_string(steam_id));
   PeerSlot& slot = *it->second;
   if (!slot.core) return;
   address_index_.erase(addressKey(slot.core->endpoint().localAddress()));
@@ -217,7 +220,8 @@ void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagra
   const std::int64_t type = datagram.size() > 5 ? datagram[5] : 0;
   trace(TraceKind::DatagramSent, from, to, bytes, type, "sent");
   Link& link = linkFor(from, to);
-  const ImpairmentVerdict verdict = link.impairment.apply(now_, datagram.size(), partitioned(from, to));
+  const ImpairmentVerdict verdict =
+      link.impairment.apply(now_, datagram.size(), partitioned(from, to));
   if (verdict.drop != ImpairmentVerdict::Drop::None) {
     trace(TraceKind::DatagramDropped, from, to, bytes, static_cast<std::int64_t>(verdict.drop),
           toString(verdict.drop));
@@ -233,7 +237,8 @@ void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagra
       trace(TraceKind::DatagramCorrupted, from, to, bytes, copy.corrupt_bit, "corrupted");
     }
     trace(i == 0 ? TraceKind::DatagramDelayed : TraceKind::DatagramDuplicated, from, to, bytes,
-          copy.deliver_at - now_, i == 0 ? (copy.reordered ? "reordered" : "delayed") : "duplicate");
+          copy.deliver_at - now_,
+          i == 0 ? (copy.reordered ? "reordered" : "delayed") : "duplicate");
     scheduler_.schedule(std::max(copy.deliver_at, now_), link.id, slot);
   }
 }
@@ -245,8 +250,8 @@ void World::deliver(Link& link, std::uint32_t slot_index, TimeUs now) {
   auto dst = peer_index_.find(link.to);
   const bool reachable = src != peer_index_.end() && src->second->core &&
                          dst != peer_index_.end() && dst->second->core;
-  if (!reachable || !src->second->core->endpoint().sendTo(
-                        dst->second->core->endpoint().localAddress(), bytes)) {
+  if (!reachable ||
+      !src->second->core->endpoint().sendTo(dst->second->core->endpoint().localAddress(), bytes)) {
     ++link.impairment.counters().undeliverable;
     trace(TraceKind::DatagramDropped, link.from, link.to, slot.size, -1, "undeliverable");
     pool_.release(slot_index);
@@ -284,8 +289,8 @@ void World::drain(PeerSlot& destination) {
 // ---------------------------------------------------------------------------------------
 // Trace
 
-void World::trace(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes,
-                  std::int64_t value, const char* name, const std::string* extra) {
+void World::trace(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes, std::int64_t value,
+                  const char* name, const std::string* extra) {
   std::uint64_t h = trace_hash_;
   mixField(h, static_cast<std::uint64_t>(now_));
   mixField(h, static_cast<std::uint64_t>(kind));
@@ -293,7 +298,8 @@ void World::trace(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes,
   mixField(h, to);
   mixField(h, bytes);
   mixField(h, static_cast<std::uint64_t>(value));
-  for (const char* p = name; *p != '\0'; ++p) h = (h ^ static_cast<std::uint8_t>(*p)) * 0x100000001b3ULL;
+  for (const char* p = name; *p != '\0'; ++p)
+    h = (h ^ static_cast<std::uint8_t>(*p)) * 0x100000001b3ULL;
   if (extra != nullptr) {
     for (char c : *extra) h = (h ^ static_cast<std::uint8_t>(c)) * 0x100000001b3ULL;
   }
@@ -305,7 +311,9 @@ void World::trace(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes,
   if (trace_sink_) trace_sink_(event);
 }
 
-void World::setTraceSink(std::function<void(const TraceEvent&)> sink) { trace_sink_ = std::move(sink); }
+void World::setTraceSink(std::function<void(const TraceEvent&)> sink) {
+  trace_sink_ = std::move(sink);
+}
 
 NetworkCounters World::counters() const {
   NetworkCounters c = counters_;

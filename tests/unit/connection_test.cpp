@@ -28,7 +28,8 @@ class FakeHost : public ConnectionHost {
   void deliverMessage(SteamId, StreamMessage&& message, bool, TimeUs) override {
     delivered.push_back(std::move(message));
   }
-  void traceStateChange(SteamId, ConnectionState, ConnectionState, int, const std::string&) override {}
+  void traceStateChange(SteamId, ConnectionState, ConnectionState, int,
+                        const std::string&) override {}
   void countRetransmission() override {}
 
   std::vector<std::vector<std::uint8_t>> sent;
@@ -75,9 +76,10 @@ struct Established {
 TEST(Connection, B14_EmptyCloseDebugReadsTheRemoteHostClosedTheConnection) {
   Established e;
   ASSERT_EQ(e.connection.apiState(), ConnectionState::Connected);
-  feed(e.connection,
-       fromRemote(wire::PacketType::Close, 0, [](wire::PacketWriter& w) { w.writeClose(1000, ""); }),
-       kStart + 2000);
+  feed(
+      e.connection,
+      fromRemote(wire::PacketType::Close, 0, [](wire::PacketWriter& w) { w.writeClose(1000, ""); }),
+      kStart + 2000);
   EXPECT_EQ(e.connection.apiState(), ConnectionState::ClosedByPeer);
   EXPECT_EQ(e.connection.endReason(), 1000);
   EXPECT_EQ(e.connection.endDebug(), "The remote host closed the connection.");
@@ -85,9 +87,9 @@ TEST(Connection, B14_EmptyCloseDebugReadsTheRemoteHostClosedTheConnection) {
 
 TEST(Connection, B14_CloseKeepsThePeersReasonAndDebugText) {
   Established e;
-  feed(e.connection, fromRemote(wire::PacketType::Close, 0, [](wire::PacketWriter& w) {
-         w.writeClose(1001, "CloseSessionWithUser");
-       }),
+  feed(e.connection,
+       fromRemote(wire::PacketType::Close, 0,
+                  [](wire::PacketWriter& w) { w.writeClose(1001, "CloseSessionWithUser"); }),
        kStart + 2000);
   EXPECT_EQ(e.connection.endReason(), 1001);
   EXPECT_EQ(e.connection.endDebug(), "CloseSessionWithUser");
@@ -109,13 +111,14 @@ TEST(Connection, OversizedReliableMessageFailsWith5002) {
   n += wire::writeVarint(header + n, wire::zigzag(0));
   n += wire::writeVarint(header + n, kMaxReceiveMessageSize + 1);
   stream.assign(header, header + n);
-  feed(e.connection, fromRemote(wire::PacketType::Data, 1, [&](wire::PacketWriter& w) {
-         w.writeReliableSegment(0, stream);
-       }),
+  feed(e.connection,
+       fromRemote(wire::PacketType::Data, 1,
+                  [&](wire::PacketWriter& w) { w.writeReliableSegment(0, stream); }),
        kStart + 2000);
   EXPECT_EQ(e.connection.apiState(), ConnectionState::ProblemDetectedLocally);
   EXPECT_EQ(e.connection.endReason(), 5002);
-  EXPECT_EQ(e.connection.endDebug(), "Failed to allocate a buffer of size 524305 (limit is 524304).");
+  EXPECT_EQ(e.connection.endDebug(),
+            "Failed to allocate a buffer of size 524305 (limit is 524304).");
 }
 
 TEST(Connection, ReliableSegmentsInAnyOrderYieldMessagesInOrder) {
@@ -127,15 +130,15 @@ TEST(Connection, ReliableSegmentsInAnyOrderYieldMessagesInOrder) {
   }
   const std::span<const std::uint8_t> all(stream);
   const std::size_t half = stream.size() / 2;
-  feed(e.connection, fromRemote(wire::PacketType::Data, 2, [&](wire::PacketWriter& w) {
-         w.writeReliableSegment(half, all.subspan(half));
-       }),
+  feed(e.connection,
+       fromRemote(wire::PacketType::Data, 2,
+                  [&](wire::PacketWriter& w) { w.writeReliableSegment(half, all.subspan(half)); }),
        kStart + 2000);
   EXPECT_TRUE(e.host.delivered.empty());
   EXPECT_TRUE(e.connection.hasPartialMessage());
-  feed(e.connection, fromRemote(wire::PacketType::Data, 1, [&](wire::PacketWriter& w) {
-         w.writeReliableSegment(0, all.subspan(0, half));
-       }),
+  feed(e.connection,
+       fromRemote(wire::PacketType::Data, 1,
+                  [&](wire::PacketWriter& w) { w.writeReliableSegment(0, all.subspan(0, half)); }),
        kStart + 3000);
   ASSERT_EQ(e.host.delivered.size(), 3U);
   for (std::uint64_t i = 0; i < 3; ++i) {

@@ -41,8 +41,7 @@ class NetworkingMessages {
   /// State of the session, and optionally its connection info and real-time status.
   /// Requested parts are always present (zeroed when there is no session).
   virtual SessionConnectionInfo getSessionConnectionInfo(SteamId remote_steam_id,
-                                                         bool get_connection,
-                                                         bool get_status) = 0;
+                                                         bool get_connection, bool get_status) = 0;
 
   /// Pops up to `max_messages` messages from `channel`'s queue (all peers, arrival order).
   /// \return the messages, owned by the caller; none if `max_messages` <= 0.

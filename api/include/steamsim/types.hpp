@@ -151,7 +151,8 @@ inline constexpr int k_nSteamNetworkingSend_ReliableNoNagle = 9;
 inline constexpr int k_nSteamNetworkingSend_UseCurrentThread = 16;
 inline constexpr int k_nSteamNetworkingSend_AutoRestartBrokenSession = 32;
 
-/// Largest payload `sendMessageToUser` accepts, in bytes (k_cbMaxSteamNetworkingSocketsMessageSizeSend).
+/// Largest payload `sendMessageToUser` accepts, in bytes
+/// (k_cbMaxSteamNetworkingSocketsMessageSizeSend).
 inline constexpr int kMaxMessageSizeSend = 524288;
 /// GodotSteam's name for the same limit.
 inline constexpr int MAX_STEAM_PACKET_SIZE = kMaxMessageSizeSend;

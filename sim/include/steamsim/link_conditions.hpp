@@ -59,19 +59,19 @@ struct LinkConditions {
 
 /// Counters of one directed link, one per impairment stage plus deliveries.
 struct LinkCounters {
-  std::uint64_t offered = 0;              ///< datagrams the sender emitted on this link
+  std::uint64_t offered = 0;  ///< datagrams the sender emitted on this link
   std::uint64_t offered_bytes = 0;
-  std::uint64_t dropped_down = 0;         ///< link down or partitioned
-  std::uint64_t dropped_rate_limit = 0;   ///< token bucket empty
-  std::uint64_t dropped_loss = 0;         ///< Bernoulli loss
-  std::uint64_t dropped_burst = 0;        ///< Gilbert-Elliott burst loss
-  std::uint64_t delayed = 0;              ///< given a non-zero delay
-  std::uint64_t reordered = 0;            ///< held back by reorder_ms
-  std::uint64_t duplicated = 0;           ///< extra copies made
-  std::uint64_t corrupted = 0;            ///< copies with a bit flipped
-  std::uint64_t delivered = 0;            ///< datagrams written to the receiver's socket
+  std::uint64_t dropped_down = 0;        ///< link down or partitioned
+  std::uint64_t dropped_rate_limit = 0;  ///< token bucket empty
+  std::uint64_t dropped_loss = 0;        ///< Bernoulli loss
+  std::uint64_t dropped_burst = 0;       ///< Gilbert-Elliott burst loss
+  std::uint64_t delayed = 0;             ///< given a non-zero delay
+  std::uint64_t reordered = 0;           ///< held back by reorder_ms
+  std::uint64_t duplicated = 0;          ///< extra copies made
+  std::uint64_t corrupted = 0;           ///< copies with a bit flipped
+  std::uint64_t delivered = 0;           ///< datagrams written to the receiver's socket
   std::uint64_t delivered_bytes = 0;
-  std::uint64_t undeliverable = 0;        ///< receiver crashed or gone at delivery time
+  std::uint64_t undeliverable = 0;  ///< receiver crashed or gone at delivery time
 };
 
 }  // namespace steamsim

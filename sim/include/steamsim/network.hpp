@@ -17,10 +17,10 @@ namespace steamsim {
 
 /// Counters of the whole network.
 struct NetworkCounters {
-  std::uint64_t events = 0;            ///< scheduler events run
-  std::uint64_t datagrams = 0;         ///< datagrams written to sockets
-  std::uint64_t socket_bytes_read = 0; ///< bytes read back from peers' sockets
-  std::uint64_t kernel_lost = 0;       ///< written but never read back (should stay 0)
+  std::uint64_t events = 0;             ///< scheduler events run
+  std::uint64_t datagrams = 0;          ///< datagrams written to sockets
+  std::uint64_t socket_bytes_read = 0;  ///< bytes read back from peers' sockets
+  std::uint64_t kernel_lost = 0;        ///< written but never read back (should stay 0)
 };
 
 class Network {

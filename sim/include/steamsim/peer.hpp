@@ -17,15 +17,15 @@ class PeerCore;
 
 /// Counters of one peer's receive path.
 struct PeerCounters {
-  std::uint64_t datagrams_received = 0;   ///< read from its socket
-  std::uint64_t datagrams_accepted = 0;   ///< decoded and handled
-  std::uint64_t rejected_malformed = 0;   ///< truncated, bad magic/version, bad frames
-  std::uint64_t rejected_checksum = 0;    ///< corrupted
-  std::uint64_t rejected_foreign = 0;     ///< addressed to another Steam ID, or from a stranger
-  std::uint64_t rejected_stale = 0;       ///< for a connection that is not the current one
-  std::uint64_t messages_received = 0;    ///< messages queued for the game
-  std::uint64_t messages_dropped_cap = 0; ///< dropped by NetworkConfig::max_unread_bytes
-  std::uint64_t retransmissions = 0;      ///< reliable segments sent again
+  std::uint64_t datagrams_received = 0;    ///< read from its socket
+  std::uint64_t datagrams_accepted = 0;    ///< decoded and handled
+  std::uint64_t rejected_malformed = 0;    ///< truncated, bad magic/version, bad frames
+  std::uint64_t rejected_checksum = 0;     ///< corrupted
+  std::uint64_t rejected_foreign = 0;      ///< addressed to another Steam ID, or from a stranger
+  std::uint64_t rejected_stale = 0;        ///< for a connection that is not the current one
+  std::uint64_t messages_received = 0;     ///< messages queued for the game
+  std::uint64_t messages_dropped_cap = 0;  ///< dropped by NetworkConfig::max_unread_bytes
+  std::uint64_t retransmissions = 0;       ///< reliable segments sent again
 };
 
 /// One simulated Steam ID. Owned by its Network; a `Peer&` stays valid for the Network's
@@ -45,13 +45,12 @@ class Peer final : public NetworkingMessages {
   SessionConnectionInfo getSessionConnectionInfo(SteamId remote_steam_id, bool get_connection,
                                                  bool get_status) override;
   std::vector<Message> receiveMessagesOnChannel(int channel, int max_messages) override;
-  Result sendMessageToUser(SteamId remote_steam_id, std::span<const std::uint8_t> data,
-                           int flags, int channel) override;
+  Result sendMessageToUser(SteamId remote_steam_id, std::span<const std::uint8_t> data, int flags,
+                           int channel) override;
   void runCallbacks() override;
 
   /// Convenience: sends text bytes (no terminating NUL).
-  Result sendMessageToUser(SteamId remote_steam_id, std::string_view text, int flags,
-                           int channel);
+  Result sendMessageToUser(SteamId remote_steam_id, std::string_view text, int flags, int channel);
 
   /// The socket's address, "127.0.0.1:<port>"; empty while crashed.
   std::string socketAddress() const;
