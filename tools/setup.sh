@@ -8,7 +8,7 @@ preset="${1:-release}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 packages=(cmake ninja-build g++ pkg-config libasio-dev nlohmann-json3-dev libgtest-dev
-  libgmock-dev libcli11-dev libbenchmark-dev)
+  libgmock-dev libcli11-dev)
 if [[ "$preset" == fuzz ]]; then packages+=(clang libclang-rt-14-dev); fi
 
 missing=()
