@@ -3,6 +3,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "peer_handle.hpp"
 #include "world.hpp"
 
 namespace steamsim {
@@ -14,7 +15,7 @@ detail::TimeUs toUs(std::chrono::microseconds d) {
 }  // namespace
 
 Network::Network(NetworkConfig config)
-    : world_(std::make_unique<detail::World>(std::move(config))) {}
+    : world_(std::make_shared<detail::World>(std::move(config))) {}
 
 Network::~Network() = default;
 
@@ -111,6 +112,11 @@ void Network::schedule(std::chrono::microseconds at, std::function<void()> actio
   std::lock_guard lock(world_->mutex());
   world_->schedule(toUs(at), std::move(action));
   world_->wakeDriver();
+}
+
+std::shared_ptr<NetworkingMessages> Network::handle(SteamId steam_id) {
+  Peer& target = peer(steam_id);
+  return detail::PeerHandle::create(world_, target);
 }
 
 std::uint64_t Network::traceHash() const {

@@ -82,6 +82,14 @@ class Network {
 
   /// Hash of every trace event so far (a 64-bit hash over their fields); equal for equal runs.
   std::uint64_t traceHash() const;
+  /// A shared handle on a peer that may outlive this Network (a `Peer&` may not). While the
+  /// network lives it forwards every call to the peer, and delivers the peer's signals to
+  /// handlers connected on the handle too; once the network is destroyed every call answers
+  /// as GodotSteam does when Steam is not running: send 0 (Result::None), bools false,
+  /// `getSessionConnectionInfo` an empty result, receive nothing. Throws std::out_of_range
+  /// for an unknown peer.
+  std::shared_ptr<NetworkingMessages> handle(SteamId steam_id);
+
   /// Trace events so far (kept only with NetworkConfig::record_trace).
   std::vector<TraceEvent> trace() const;
   /// Receives every trace event as it happens, on the thread running the network.
@@ -91,7 +99,7 @@ class Network {
   const NetworkConfig& config() const;
 
  private:
-  std::unique_ptr<detail::World> world_;
+  std::shared_ptr<detail::World> world_;  // shared with handles (see handle())
 };
 
 }  // namespace steamsim
