@@ -179,6 +179,15 @@ struct Inbox {
       for (Message& m : drain(*peer, channel)) got.push_back(std::move(m));
     }
   }
+  /// Runs `net` until at least `count` messages arrived or `timeout` passed.
+  bool waitFor(Network& net, std::size_t count, std::chrono::microseconds timeout) {
+    return net.runUntil(
+        [&] {
+          poll();
+          return got.size() >= count;
+        },
+        timeout);
+  }
 };
 
 /// Two peers, A and B, on a network with `config`, each with a signal log.

@@ -69,12 +69,7 @@ TEST(Close, B7_AutoRestartBrokenSessionWipesTheFailureAndReconnects) {
   EXPECT_EQ(info.end_debug, "");
 
   Inbox inbox(s.b, {4});
-  ASSERT_TRUE(s.net.runUntil(
-      [&] {
-        inbox.poll();
-        return !inbox.got.empty();
-      },
-      3s));
+  ASSERT_TRUE(inbox.waitFor(s.net, 1, 3s));
   EXPECT_EQ(inbox.got[0].payload, bytesOf("restarted"));
   EXPECT_EQ(s.log_b.requests.size(), 2U);
   EXPECT_EQ(stateOf(s.a, kB), ConnectionState::Connected);

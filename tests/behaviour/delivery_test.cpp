@@ -195,12 +195,7 @@ TEST(Delivery, B17_LargestMessageIsSplitIntoDatagramsAndReassembled) {
   });
   ASSERT_EQ(send(s.a, kB, seqPayload(5, 524288), NETWORKING_SEND_RELIABLE, 2), Result::OK);
   Inbox inbox(s.b, {2});
-  ASSERT_TRUE(s.net.runUntil(
-      [&] {
-        inbox.poll();
-        return !inbox.got.empty();
-      },
-      10s));
+  ASSERT_TRUE(inbox.waitFor(s.net, 1, 10s));
   ASSERT_EQ(inbox.got.size(), 1U);
   EXPECT_TRUE(intact(inbox.got[0], 524288));
   EXPECT_LE(largest, 1300U);
@@ -354,12 +349,7 @@ TEST(Delivery, B21_ReceivedMessageFields) {
   const std::int64_t t_hello = s.nowUs();
   ASSERT_EQ(s.a.sendMessageToUser(kB, "hello", NETWORKING_SEND_RELIABLE, 0), Result::OK);
   Inbox hello(s.b, {0});
-  ASSERT_TRUE(s.net.runUntil(
-      [&] {
-        hello.poll();
-        return !hello.got.empty();
-      },
-      2s));
+  ASSERT_TRUE(hello.waitFor(s.net, 1, 2s));
   const Message& h = hello.got[0];
   EXPECT_EQ(h.message_number, 1);
   EXPECT_EQ(h.size, 5);
@@ -422,12 +412,7 @@ TEST(Delivery, B21_MessageNumbersRestartOnANewConnection) {
   ASSERT_EQ(stateOf(s.a, kB), ConnectionState::None);
   ASSERT_EQ(send(s.a, kB, seqPayload(9, 8), NETWORKING_SEND_RELIABLE, 0), Result::OK);
   Inbox inbox(s.b, {0});
-  ASSERT_TRUE(s.net.runUntil(
-      [&] {
-        inbox.poll();
-        return !inbox.got.empty();
-      },
-      2s));
+  ASSERT_TRUE(inbox.waitFor(s.net, 1, 2s));
   EXPECT_EQ(inbox.got[0].message_number, 1);
 }
 

@@ -83,12 +83,7 @@ TEST(Signals, B25_HandlersMayCallTheApi) {
   ASSERT_EQ(s.log_b.accept_results.size(), 1U);
   EXPECT_TRUE(s.log_b.accept_results[0]);
   Inbox inbox(s.b, {0});
-  ASSERT_TRUE(s.net.runUntil(
-      [&] {
-        inbox.poll();
-        return !inbox.got.empty();
-      },
-      2s));
+  ASSERT_TRUE(inbox.waitFor(s.net, 1, 2s));
   EXPECT_EQ(inbox.got[0].payload, bytesOf("knock"));
 }
 

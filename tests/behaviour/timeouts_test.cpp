@@ -304,12 +304,7 @@ TEST(Timeouts, B13_IdlePeerVanishingResetsTheSessionSilently) {
   s.log_b.auto_accept = true;
   ASSERT_EQ(s.a.sendMessageToUser(kB, "again", NETWORKING_SEND_RELIABLE, 0), Result::OK);
   Inbox inbox(s.b, {0});
-  ASSERT_TRUE(s.net.runUntil(
-      [&] {
-        inbox.poll();
-        return !inbox.got.empty();
-      },
-      3s));
+  ASSERT_TRUE(inbox.waitFor(s.net, 1, 3s));
   EXPECT_EQ(inbox.got[0].payload, bytesOf("again"));
   EXPECT_EQ(s.log_b.requests.size(), 2U);
   EXPECT_EQ(stateOf(s.a, kB), ConnectionState::Connected);
@@ -340,12 +335,7 @@ TEST(Timeouts, B13_PeerCloseWhileIdleIsSilent) {
 
   ASSERT_EQ(s.a.sendMessageToUser(kB, "again", NETWORKING_SEND_RELIABLE, 0), Result::OK);
   Inbox inbox(s.b, {0});
-  ASSERT_TRUE(s.net.runUntil(
-      [&] {
-        inbox.poll();
-        return !inbox.got.empty();
-      },
-      2s));
+  ASSERT_TRUE(inbox.waitFor(s.net, 1, 2s));
   EXPECT_EQ(s.log_b.requests.size(), 2U);
 }
 
