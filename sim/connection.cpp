@@ -325,7 +325,14 @@ void Connection::handleAck(const wire::AckFrame& ack, TimeUs now) {
     }
   });
   largest_acked_ = std::max(largest_acked_, ack.largest);
-  while (!inflight_.empty() && inflight_.front().resolved && inflight_.front().range_count == 0) {
+  forgetSettled(now);
+}
+
+void Connection::forgetSettled(TimeUs now) {
+  // Lost packets keep their ranges for a late ack, up to 2 RTO (+1 s).
+  const TimeUs keep_lost = 2 * rtoUs() + 1'000'000;
+  while (!inflight_.empty() && inflight_.front().resolved &&
+         (inflight_.front().range_count == 0 || now >= inflight_.front().sent_at + keep_lost)) {
     inflight_.pop_front();
     ++inflight_base_;
   }
@@ -356,13 +363,7 @@ void Connection::detectLosses(TimeUs now) {
     markLost(packet);
     if (pn == scan_pn_) ++scan_pn_;
   }
-  // Forget packets resolved long ago (lost packets keep ranges for a late ack, up to 2 RTO).
-  while (!inflight_.empty() && inflight_.front().resolved &&
-         (inflight_.front().range_count == 0 ||
-          now >= inflight_.front().sent_at + 2 * rto + 1'000'000)) {
-    inflight_.pop_front();
-    ++inflight_base_;
-  }
+  forgetSettled(now);
 }
 
 // ---------------------------------------------------------------------------------------

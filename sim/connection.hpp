@@ -84,7 +84,6 @@ class Connection {
     return phase_ == Phase::Connecting || phase_ == Phase::AwaitingAccept ||
            phase_ == Phase::Connected;
   }
-  bool isEnded() const { return !isOpen(); }
   bool everConnected() const { return ever_connected_; }
   bool awaitingAccept() const { return phase_ == Phase::AwaitingAccept; }
   /// A message is half received (B13, B11).
@@ -135,6 +134,8 @@ class Connection {
   void handleAck(const wire::AckFrame& ack, TimeUs now);
   void detectLosses(TimeUs now);
   void markLost(InFlight& packet);
+  /// Drops settled packets from the front of the in-flight window.
+  void forgetSettled(TimeUs now);
   void checkLiveness(TimeUs now);
 
   /// Sends every packet that is due and pacing allows.

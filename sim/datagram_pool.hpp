@@ -36,7 +36,6 @@ class DatagramPool {
   }
   Slot& operator[](std::uint32_t index) { return slots_[index]; }
   void release(std::uint32_t index) { free_.push_back(index); }
-  std::size_t inUse() const { return slots_.size() - free_.size(); }
 
  private:
   std::vector<Slot> slots_;

@@ -107,8 +107,8 @@ Result PeerCore::sendMessageToUser(SteamId remote, std::span<const std::uint8_t>
   }
   const Result result = s.connection->send(data, flags, channel, now());
   if (result == Result::OK) s.markUsed(now(), config().idle_timeout);
-  checkConnection(s, now());
-  if (Session* still = findSession(remote)) still->rearm();
+  checkConnection(s, now());  // resets a failed connection; the session stays
+  s.rearm();
   return result;
 }
 
@@ -118,7 +118,7 @@ bool PeerCore::acceptSessionWithUser(SteamId remote) {
   if (s->connection->awaitingAccept()) s->connection->accept(now());
   s->markUsed(now(), config().idle_timeout);
   checkConnection(*s, now());
-  if (Session* still = findSession(remote)) still->rearm();
+  s->rearm();
   return true;
 }
 

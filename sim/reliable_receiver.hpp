@@ -27,8 +27,6 @@ class ReliableReceiver {
   bool hasPartial() const { return parse_pos_ < contiguous_.size() || !ahead_.empty(); }
   /// Why the stream is unusable; empty if it is fine.
   const std::string& error() const { return error_; }
-  /// Bytes received contiguously so far.
-  std::uint64_t contiguousEnd() const { return floor_; }
 
  private:
   void absorbAhead();

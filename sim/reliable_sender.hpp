@@ -29,7 +29,6 @@ class ReliableSender {
     return (send_next_ - acked_floor_) - acked_.totalBytes() - retransmit_.totalBytes();
   }
   bool hasRetransmit() const { return !retransmit_.empty(); }
-  bool hasUnsent(std::uint64_t ready_end) const { return send_next_ < ready_end; }
   /// Everything appended is acknowledged.
   bool allAcked() const { return acked_floor_ == end_; }
 

@@ -48,7 +48,6 @@ class Scheduler {
   bool runOne(TimeUs limit, TimeUs& event_time);
 
   std::uint64_t eventsRun() const { return events_run_; }
-  std::size_t queued() const { return queue_.size(); }
 
  private:
   struct Entry {

@@ -336,11 +336,10 @@ void World::schedule(TimeUs at, std::function<void()> action) {
   scheduler_.schedule(std::max(at, now_), actions_->id, token);
 }
 
-bool World::runDue(TimeUs until) {
-  bool ran = false;
+void World::runDue(TimeUs until) {
   TimeUs event_time = 0;
-  while (scheduler_.runOne(until, event_time)) ran = true;
-  return ran;
+  while (scheduler_.runOne(until, event_time)) {
+  }
 }
 
 void World::runCallbacks(SteamId steam_id) {

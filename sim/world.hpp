@@ -5,11 +5,9 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -77,8 +75,8 @@ class World {
   bool realTime() const { return config_.clock == ClockMode::RealTime; }
 
   // --- Used by the real-time driver (lock held) ---
-  /// Runs every event due at or before `until`. \return whether any ran.
-  bool runDue(TimeUs until);
+  /// Runs every event due at or before `until`.
+  void runDue(TimeUs until);
   void setNow(TimeUs now) { now_ = std::max(now_, now); }
   /// Runs scheduled actions and embedded callbacks that are ready (lock NOT held).
   void runReadyWork();
