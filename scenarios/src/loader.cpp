@@ -2,12 +2,13 @@
 // Timeline entries, expectations and whole-scenario checks are in their own files.
 
 #include <algorithm>
-#include <fstream>
 #include <limits>
-#include <sstream>
+#include <unordered_map>
 
 #include "fields.hpp"
+#include "file_reader.hpp"
 #include "loader_support.hpp"
+#include "text_prescan.hpp"
 
 namespace steamsim::scenario {
 
@@ -92,6 +93,11 @@ void readPeers(Loader& loader, const Json& doc, Scenario& s) {
     loader.error(pointer, "expected at least one peer, got {}");
     return;
   }
+  if (it->size() > loader.limits().max_peers) {
+    loader.error(pointer, "expected at most " + std::to_string(loader.limits().max_peers) +
+                              " peers, got " + std::to_string(it->size()));
+    return;
+  }
   for (const auto& [name, value] : it->items()) {
     if (auto peer = readPeer(loader, name, value, child(pointer, name))) {
       s.peers.push_back(std::move(*peer));
@@ -102,14 +108,14 @@ void readPeers(Loader& loader, const Json& doc, Scenario& s) {
       s.peers.push_back(placeholder);
     }
   }
-  for (std::size_t i = 0; i < s.peers.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      if (s.peers[i].steam_id != 0 && s.peers[i].steam_id == s.peers[j].steam_id) {
-        loader.error(child(child(pointer, s.peers[i].name), "steam_id"),
-                     "expected a Steam ID no other peer has, got " +
-                         std::to_string(s.peers[i].steam_id) + " (already the Steam ID of \"" +
-                         s.peers[j].name + "\")");
-      }
+  std::unordered_map<SteamId, const PeerSpec*> first_with_id;
+  for (const PeerSpec& peer : s.peers) {
+    if (peer.steam_id == 0) continue;
+    auto [seen, inserted] = first_with_id.emplace(peer.steam_id, &peer);
+    if (!inserted) {
+      loader.error(child(child(pointer, peer.name), "steam_id"),
+                   "expected a Steam ID no other peer has, got " + std::to_string(peer.steam_id) +
+                       " (already the Steam ID of \"" + seen->second->name + "\")");
     }
   }
 }
@@ -218,8 +224,14 @@ bool byPosition(const Diagnostic& a, const Diagnostic& b) {
 
 }  // namespace
 
-LoadResult loadScenarioText(std::string_view text, std::string label) {
+LoadResult loadScenarioText(std::string_view text, std::string label, const LoadLimits& limits) {
   LoadResult result;
+  // Nesting and overflowing numbers first: the parser and the source map then only meet
+  // bounded depth, and an overflowing number is reported where it is, with its pointer.
+  for (const detail::PrescanProblem& p : detail::prescanText(text, limits.max_depth)) {
+    result.errors.push_back({label, detail::positionOf(text, p.offset), p.pointer, p.message});
+  }
+  if (!result.errors.empty()) return result;
   Json doc;
   try {
     doc = Json::parse(text, nullptr, true, /*ignore_comments=*/true);
@@ -227,22 +239,13 @@ LoadResult loadScenarioText(std::string_view text, std::string label) {
     const std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
     result.errors.push_back({label, detail::positionOf(text, offset), "", syntaxMessage(e)});
     return result;
-  } catch (const nlohmann::json::out_of_range& e) {
-    // A number too large for a double ("number overflow parsing '1E999'"): point at it.
-    const std::string what = e.what();
-    const std::size_t open = what.find('\'');
-    const std::size_t close = what.rfind('\'');
-    const std::string token =
-        open != std::string::npos && close > open ? what.substr(open + 1, close - open - 1) : "";
-    const std::size_t at = token.empty() ? 0 : text.find(token);
-    result.errors.push_back({label, detail::positionOf(text, at == std::string_view::npos ? 0 : at),
-                             "",
-                             "expected a number a double can hold, got " +
-                                 (token.empty() ? std::string("an overflowing number") : token)});
+  } catch (const nlohmann::json::exception& e) {
+    // The pre-scan refuses what the parser cannot hold; this is only a safety net.
+    result.errors.push_back({label, SourcePos{1, 1}, "", std::string("invalid JSON: ") + e.what()});
     return result;
   }
   const detail::SourceMap map = detail::SourceMap::build(text);
-  Loader loader(label, map, result.errors);
+  Loader loader(label, map, result.errors, limits);
   for (const auto& dup : map.duplicates()) {
     const std::string key = dup.pointer.substr(dup.pointer.rfind('/') + 1);
     result.errors.push_back({label, dup.pos, dup.pointer,
@@ -274,18 +277,17 @@ LoadResult loadScenarioText(std::string_view text, std::string label) {
   return result;
 }
 
-LoadResult loadScenarioFile(const std::filesystem::path& path, std::string label) {
+LoadResult loadScenarioFile(const std::filesystem::path& path, std::string label,
+                            const LoadLimits& limits) {
   if (label.empty()) label = path.string();
-  std::ifstream in(path, std::ios::binary);
-  std::error_code ec;
-  if (!in || std::filesystem::is_directory(path, ec)) {
+  std::string text;
+  if (std::string problem = detail::readScenarioBytes(path, limits.max_file_bytes, text);
+      !problem.empty()) {
     LoadResult result;
-    result.errors.push_back({label, SourcePos{}, "", "cannot read the file"});
+    result.errors.push_back({label, SourcePos{}, "", problem});
     return result;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return loadScenarioText(text.str(), std::move(label));
+  return loadScenarioText(text, std::move(label), limits);
 }
 
 }  // namespace steamsim::scenario

@@ -3,9 +3,12 @@
 // acting peer itself, and `received` expectations no send could ever satisfy.
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 
+#include "link_table.hpp"
 #include "loader_support.hpp"
 
 namespace steamsim::scenario::detail {
@@ -22,47 +25,97 @@ std::vector<const TimelineEntry*> inRunOrder(const Scenario& s) {
   return order;
 }
 
-class LinkState {
- public:
-  explicit LinkState(const Scenario& s) {
-    for (const PeerSpec& a : s.peers) {
-      for (const PeerSpec& b : s.peers) {
-        if (a.name != b.name) links_[{a.name, b.name}] = LinkConditions{};
-      }
-    }
-  }
-
-  void apply(Loader& loader, const LinkRule& rule) {
-    bool matched = false;
+void checkLinks(Loader& loader, const Scenario& s) {
+  const std::vector<std::string> names = loader.peerNames();
+  LinkTable table(names);
+  const std::size_t max_states = loader.limits().max_link_states;
+  bool too_many = false;
+  const auto apply = [&](const LinkRule& rule) {
+    if (too_many) return;
     std::set<std::string> reported;
-    for (auto& [pair, conditions] : links_) {
-      if (!rule.matches(pair.first, pair.second)) continue;
-      matched = true;
-      rule.patch.applyTo(conditions);
-      for (const std::string& problem : conditions.validate()) {
-        if (!reported.insert(problem).second) continue;
-        loader.error(rule.origin.pointer, problem + " on the link " + pair.first + " -> " +
-                                              pair.second + " once this rule is applied");
+    table.apply(rule, [&](const LinkTable::Changed& changed) {
+      for (const std::string& problem : changed.conditions->validate()) {
+        if (reported.count(problem) != 0) continue;
+        const auto link = changed.link();
+        if (!link) continue;  // no link is in this state
+        reported.insert(problem);
+        loader.error(rule.origin.pointer, problem + " on the link " + link->first + " -> " +
+                                              link->second + " once this rule is applied");
       }
-    }
-    if (!matched && links_.size() > 0) {
+    });
+    if (!table.matchesSomeLink(rule) && names.size() >= 2) {
       loader.error(rule.origin.pointer,
                    "expected a rule matching at least one link between two "
                    "different peers, got from \"" +
                        rule.from + "\" to \"" + rule.to + "\"");
     }
-  }
-
- private:
-  std::map<std::pair<std::string, std::string>, LinkConditions> links_;
-};
-
-void checkLinks(Loader& loader, const Scenario& s) {
-  LinkState state(s);
-  for (const LinkRule& rule : s.links) state.apply(loader, rule);
+    if (table.states() > max_states) {
+      too_many = true;
+      loader.error(rule.origin.pointer,
+                   "expected link rules that set at most " + std::to_string(max_states) +
+                       " distinct link states, got more by this rule (each rule naming a peer "
+                       "on one end meets every rule naming a peer on the other end)");
+    }
+  };
+  for (const LinkRule& rule : s.links) apply(rule);
   for (const TimelineEntry* entry : inRunOrder(s)) {
     if (const auto* change = std::get_if<LinksChange>(&entry->action)) {
-      for (const LinkRule& rule : change->rules) state.apply(loader, rule);
+      for (const LinkRule& rule : change->rules) apply(rule);
+    }
+  }
+}
+
+/// Bounds the work a run would do: messages and payload bytes all sends schedule, and the
+/// game loops' ticks.
+void checkWork(Loader& loader, const Scenario& s) {
+  const LoadLimits& limits = loader.limits();
+  std::uint64_t ticks = 0;
+  for (const PeerSpec& p : s.peers) {
+    ticks += static_cast<std::uint64_t>(s.duration_ms / std::max(p.poll_ms, 1)) + 1;
+  }
+  if (ticks > limits.max_poll_ticks) {
+    loader.error("/duration_ms",
+                 "expected at most " + std::to_string(limits.max_poll_ticks) +
+                     " game-loop ticks in all (for each peer duration_ms / poll_ms), got " +
+                     std::to_string(ticks) + "; raise poll_ms or shorten the run");
+  }
+  std::uint64_t messages = 0;
+  std::uint64_t bytes = 0;
+  bool reported_messages = false;
+  bool reported_bytes = false;
+  for (const TimelineEntry& entry : s.timeline) {
+    const auto* send = std::get_if<SendAction>(&entry.action);
+    if (send == nullptr) continue;
+    auto count = static_cast<std::uint64_t>(send->count);
+    if (send->every_ms > 0.0 && send->count > 1) {  // sends past the end are not made
+      const double fit = std::floor((s.duration_ms - entry.at_ms) / send->every_ms) + 1.0;
+      count = std::min(count, static_cast<std::uint64_t>(std::max(fit, 1.0)));
+    }
+    std::uint64_t each = static_cast<std::uint64_t>(send->size);
+    if (send->payload) {
+      std::uint64_t indexes = 0;  // each "{i}" may grow to the index's digits
+      for (std::size_t at = send->payload->find("{i}"); at != std::string::npos;
+           at = send->payload->find("{i}", at + 3)) {
+        ++indexes;
+      }
+      each = send->payload->size() + indexes * 7;
+    }
+    messages += count;
+    bytes += count * each;
+    const std::string p = entry.origin.pointer + "/send/count";
+    if (messages > limits.max_scheduled_sends && !reported_messages) {
+      reported_messages = true;
+      loader.error(p, "expected the timeline's sends to schedule at most " +
+                          std::to_string(limits.max_scheduled_sends) + " messages in all, got " +
+                          std::to_string(messages) +
+                          " by this send (those past the end of the run not counted)");
+    }
+    if (bytes > limits.max_scheduled_bytes && !reported_bytes) {
+      reported_bytes = true;
+      loader.error(p, "expected the timeline's sends to carry at most " +
+                          std::to_string(limits.max_scheduled_bytes) +
+                          " payload bytes in all, got " + std::to_string(bytes) +
+                          " by this send (count x size)");
     }
   }
 }
@@ -71,7 +124,7 @@ void checkPeerActions(Loader& loader, const Scenario& s) {
   std::set<std::string> crashed;
   for (const TimelineEntry* entry : inRunOrder(s)) {
     const std::string& p = entry->origin.pointer;
-    const PeerSpec* actor = s.findPeer(entry->peer);
+    const PeerSpec* actor = loader.findPeer(entry->peer);
     if (std::holds_alternative<CrashAction>(entry->action)) {
       if (!crashed.insert(entry->peer).second) {
         loader.error(p + "/crash", "expected a running peer, got \"" + entry->peer +
@@ -110,25 +163,44 @@ void checkPeerActions(Loader& loader, const Scenario& s) {
   }
 }
 
-/// true if some timeline send could deliver a message `check` counts, to `receiver`.
-bool someSendFeeds(const Scenario& s, const std::string& receiver, const ReceivedCheck& check) {
-  const PeerSpec* to = s.findPeer(receiver);
-  for (const TimelineEntry& entry : s.timeline) {
-    const auto* send = std::get_if<SendAction>(&entry.action);
-    if (send == nullptr || to == nullptr || send->to.steam_id != to->steam_id) continue;
-    if (check.from && s.findPeer(entry.peer)->steam_id != check.from->steam_id) continue;
-    if (check.channel && send->channel != *check.channel) continue;
-    return true;
+/// (receiver, sender, channel) of every timeline send, to answer "could a send feed this".
+struct SendKeys {
+  std::set<std::tuple<SteamId, SteamId, int>> exact;
+  std::set<std::pair<SteamId, SteamId>> any_channel;  // receiver, sender
+  std::set<std::pair<SteamId, int>> any_sender;       // receiver, channel
+  std::set<SteamId> receivers;
+
+  SendKeys(const Scenario& s, const Loader& loader) {
+    for (const TimelineEntry& entry : s.timeline) {
+      const auto* send = std::get_if<SendAction>(&entry.action);
+      if (send == nullptr) continue;
+      const SteamId from = loader.steamIdOf(entry.peer);
+      exact.emplace(send->to.steam_id, from, send->channel);
+      any_channel.emplace(send->to.steam_id, from);
+      any_sender.emplace(send->to.steam_id, send->channel);
+      receivers.insert(send->to.steam_id);
+    }
   }
-  return false;
-}
+
+  /// true if some timeline send could deliver a message `check` counts, to `receiver`.
+  bool feed(SteamId receiver, const ReceivedCheck& check) const {
+    if (receiver == 0) return false;
+    if (check.from && check.channel) {
+      return exact.count({receiver, check.from->steam_id, *check.channel}) != 0;
+    }
+    if (check.from) return any_channel.count({receiver, check.from->steam_id}) != 0;
+    if (check.channel) return any_sender.count({receiver, *check.channel}) != 0;
+    return receivers.count(receiver) != 0;
+  }
+};
 
 void checkExpectations(Loader& loader, const Scenario& s) {
+  const SendKeys sends(s, loader);
   for (const Expectation& e : s.expectations) {
     const std::string& p = e.origin.pointer;
-    const PeerSpec* peer = s.findPeer(e.peer);
+    const SteamId peer_id = loader.steamIdOf(e.peer);
     if (const auto* received = std::get_if<ReceivedCheck>(&e.check)) {
-      if (!received->count.matches(0) && !someSendFeeds(s, e.peer, *received)) {
+      if (!received->count.matches(0) && !sends.feed(peer_id, *received)) {
         std::string what = "a timeline send to \"" + e.peer + "\"";
         if (received->from) what += " from \"" + received->from->label() + "\"";
         if (received->channel) what += " on channel " + std::to_string(*received->channel);
@@ -137,7 +209,7 @@ void checkExpectations(Loader& loader, const Scenario& s) {
                                           "the expectation could never be met");
       }
     } else if (const auto* session = std::get_if<SessionCheck>(&e.check)) {
-      if (peer != nullptr && session->with.steam_id == peer->steam_id) {
+      if (peer_id != 0 && session->with.steam_id == peer_id) {
         loader.error(p + "/session/with",
                      "expected another peer than \"" + e.peer + "\", got the peer itself");
       }
@@ -148,6 +220,7 @@ void checkExpectations(Loader& loader, const Scenario& s) {
 }  // namespace
 
 void crossCheck(Loader& loader, const Scenario& scenario) {
+  checkWork(loader, scenario);
   checkLinks(loader, scenario);
   checkPeerActions(loader, scenario);
   checkExpectations(loader, scenario);

@@ -252,6 +252,17 @@ std::optional<double> Loader::time(const Json& value, const std::string& pointer
   return t;
 }
 
+void Loader::setPeers(const std::vector<PeerSpec>* peers) {
+  peers_ = peers;
+  by_name_.clear();
+  by_id_.clear();
+  if (peers_ == nullptr) return;
+  for (const PeerSpec& p : *peers_) {
+    by_name_.emplace(p.name, &p);
+    by_id_[p.steam_id] = &p;
+  }
+}
+
 std::vector<std::string> Loader::peerNames() const {
   std::vector<std::string> names;
   if (peers_ != nullptr) {
@@ -262,20 +273,28 @@ std::vector<std::string> Loader::peerNames() const {
 
 std::optional<std::string> Loader::peerName(const Json& value, const std::string& pointer,
                                             bool allow_star) {
+  if (value.is_string()) {
+    const std::string& name = value.get_ref<const std::string&>();
+    if ((allow_star && name == "*") || by_name_.count(name) != 0) return name;
+  }
+  // An error: only now list the names (a few of them, in file order).
+  constexpr std::size_t kListed = 8;
+  constexpr std::size_t kSuggestFrom = 4096;  // "did you mean" looks at this many names
   const std::vector<std::string> names = peerNames();
   std::vector<std::string> quoted;
-  for (const std::string& n : names) quoted.push_back(Json(n).dump());
+  const std::size_t listed = names.size() > kListed ? kListed - 1 : names.size();
+  for (std::size_t i = 0; i < listed; ++i) quoted.push_back(Json(names[i]).dump());
+  if (listed < names.size()) {
+    quoted.push_back("one of " + std::to_string(names.size() - listed) + " more");
+  }
   if (allow_star) quoted.emplace_back("\"*\"");
   const std::string expected = "expected a peer name (" + joinOr(quoted) + ")";
-  if (!value.is_string()) {
-    error(pointer, expected + ", got " + describe(value));
-    return std::nullopt;
-  }
-  const std::string name = value.get<std::string>();
-  if (allow_star && name == "*") return name;
-  if (std::find(names.begin(), names.end(), name) != names.end()) return name;
   std::string message = expected + ", got " + describe(value);
-  if (auto suggestion = nearest(name, names)) message += " (did you mean \"" + *suggestion + "\"?)";
+  if (value.is_string() && names.size() <= kSuggestFrom) {
+    if (auto suggestion = nearest(value.get<std::string>(), names)) {
+      message += " (did you mean \"" + *suggestion + "\"?)";
+    }
+  }
   error(pointer, std::move(message));
   return std::nullopt;
 }
@@ -286,11 +305,7 @@ std::optional<Target> Loader::target(const Json& value, const std::string& point
     if (!id) return std::nullopt;
     Target t;
     t.steam_id = *id;
-    if (peers_ != nullptr) {
-      for (const PeerSpec& p : *peers_) {
-        if (p.steam_id == *id) t.peer = p.name;
-      }
-    }
+    if (auto it = by_id_.find(*id); it != by_id_.end()) t.peer = it->second->name;
     return t;
   }
   auto name = peerName(value, pointer);
@@ -299,12 +314,8 @@ std::optional<Target> Loader::target(const Json& value, const std::string& point
 }
 
 SteamId Loader::steamIdOf(std::string_view peer_name) const {
-  if (peers_ != nullptr) {
-    for (const PeerSpec& p : *peers_) {
-      if (p.name == peer_name) return p.steam_id;
-    }
-  }
-  return 0;
+  auto it = by_name_.find(std::string(peer_name));
+  return it != by_name_.end() ? it->second->steam_id : 0;
 }
 
 }  // namespace steamsim::scenario::detail

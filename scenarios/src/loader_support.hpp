@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -28,8 +29,11 @@ std::string joinOr(const std::vector<std::string>& items);
 
 class Loader {
  public:
-  Loader(std::string file, const SourceMap& map, std::vector<Diagnostic>& errors)
-      : file_(std::move(file)), map_(map), errors_(errors) {}
+  Loader(std::string file, const SourceMap& map, std::vector<Diagnostic>& errors,
+         const LoadLimits& limits)
+      : file_(std::move(file)), map_(map), errors_(errors), limits_(limits) {}
+
+  const LoadLimits& limits() const { return limits_; }
 
   // ---- reporting ----
   /// An error about the value at `pointer`.
@@ -72,7 +76,8 @@ class Loader {
   std::optional<double> time(const Json& value, const std::string& pointer, std::string_view use);
 
   // ---- names ----
-  void setPeers(const std::vector<PeerSpec>* peers) { peers_ = peers; }
+  /// The scenario's peers (indexed once here, so every name look-up is constant time).
+  void setPeers(const std::vector<PeerSpec>* peers);
   void setDuration(std::optional<double> duration_ms) { duration_ms_ = duration_ms; }
   std::optional<double> duration() const { return duration_ms_; }
   /// A peer name of the scenario.
@@ -80,6 +85,11 @@ class Loader {
                                       bool allow_star = false);
   /// A peer name or a bare Steam ID.
   std::optional<Target> target(const Json& value, const std::string& pointer);
+  /// The peer with that name, or null.
+  const PeerSpec* findPeer(std::string_view peer_name) const {
+    auto it = by_name_.find(std::string(peer_name));
+    return it != by_name_.end() ? it->second : nullptr;
+  }
   /// The Steam ID of a peer name (which must exist).
   SteamId steamIdOf(std::string_view peer_name) const;
   std::vector<std::string> peerNames() const;
@@ -88,7 +98,10 @@ class Loader {
   std::string file_;
   const SourceMap& map_;
   std::vector<Diagnostic>& errors_;
+  const LoadLimits& limits_;
   const std::vector<PeerSpec>* peers_ = nullptr;
+  std::unordered_map<std::string, const PeerSpec*> by_name_;
+  std::unordered_map<SteamId, const PeerSpec*> by_id_;  // the last peer with that Steam ID
   std::optional<double> duration_ms_;
 };
 

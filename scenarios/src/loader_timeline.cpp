@@ -8,7 +8,8 @@ namespace steamsim::scenario::detail {
 
 namespace {
 
-constexpr std::int64_t kMaxSendSize = 16 * 1024 * 1024;  // beyond Steam's 512 KiB on purpose
+// One byte beyond Steam's limit is allowed, to test InvalidParam; more would only cost memory.
+constexpr std::int64_t kMaxSendSize = kMaxMessageSizeSend + 1;
 constexpr std::int64_t kMaxCount = 10000000;
 constexpr std::int64_t kIntMin = std::numeric_limits<int>::min();
 constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
@@ -91,8 +92,10 @@ std::optional<SendAction> readSend(Loader& loader, const Json& value, const std:
   } else if (payload != value.end()) {
     if (auto v = loader.string(*payload, child(pointer, "payload"))) send.payload = *v;
   } else if (size != value.end()) {
-    if (auto v = loader.integer(*size, child(pointer, "size"), 0, kMaxSendSize,
-                                "a payload size in bytes")) {
+    if (auto v =
+            loader.integer(*size, child(pointer, "size"), 0, kMaxSendSize,
+                           "a payload size in bytes (524288 is Steam's message limit, 524289 tests "
+                           "InvalidParam)")) {
       send.size = static_cast<int>(*v);
     }
   } else {

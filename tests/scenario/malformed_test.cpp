@@ -76,7 +76,7 @@ const std::vector<Case>& cases() {
         "or one of unreliable, no_nagle, no_delay, reliable, use_current_thread or "
         "auto_restart_broken_session), got \"realiable\" (did you mean \"reliable\"?)"}},
       {"number_overflow.json",
-       {"number_overflow.json:3:11: expected a number a double can hold, got 1E999"}},
+       {"number_overflow.json:3:11: /seed: expected a number a double can hold, got 1E999"}},
       {"time_range_reversed.json",
        {"time_range_reversed.json:6:85: /expect/0/between_ms: expected a time range [from_ms, "
         "to_ms] with from_ms <= to_ms, got [5000,1000]"}},
