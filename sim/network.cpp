@@ -64,6 +64,18 @@ LinkConditions Network::link(SteamId from, SteamId to) const {
   return world_->link(from, to);
 }
 
+void Network::setLinkResolver(std::function<LinkConditions(SteamId, SteamId)> resolver) {
+  std::lock_guard lock(world_->mutex());
+  world_->syncClock();
+  world_->setLinkResolver(std::move(resolver));
+}
+
+void Network::refreshLinks() {
+  std::lock_guard lock(world_->mutex());
+  world_->syncClock();
+  world_->refreshLinks();
+}
+
 LinkCounters Network::linkCounters(SteamId from, SteamId to) const {
   std::lock_guard lock(world_->mutex());
   return world_->linkCounters(from, to);

@@ -37,7 +37,7 @@ constexpr std::chrono::milliseconds kKernelWait{250};  // our own datagram not y
 
 World::Link::Link(World& w, SteamId f, SteamId t)
     : world(w), from(f), to(t), impairment(w.config_.seed, f, t), id(w.scheduler_.add(this)) {
-  impairment.setConditions(w.default_conditions_);
+  impairment.setConditions(w.sharedConditions(f, t));
 }
 
 World::Link::~Link() {
@@ -87,9 +87,28 @@ void World::setDefaultLink(const LinkConditions& conditions) {
   if (!errors.empty()) throw std::invalid_argument("invalid LinkConditions: " + joinErrors(errors));
   default_conditions_ = conditions;
   for (auto& [key, link] : links_) {
-    if (!link->own_conditions) link->impairment.setConditions(conditions);
+    if (!link->own_conditions)
+      link->impairment.setConditions(sharedConditions(key.first, key.second));
   }
   trace(TraceKind::PeerEvent, 0, 0, 0, 0, "default_link");
+}
+
+LinkConditions World::sharedConditions(SteamId from, SteamId to) const {
+  return link_resolver_ ? link_resolver_(from, to) : default_conditions_;
+}
+
+void World::setLinkResolver(std::function<LinkConditions(SteamId, SteamId)> resolver) {
+  link_resolver_ = std::move(resolver);
+  refreshLinks();
+}
+
+void World::refreshLinks() {
+  for (auto& [key, link] : links_) {
+    if (link->own_conditions) continue;
+    const LinkConditions conditions = sharedConditions(key.first, key.second);
+    if (!(conditions == link->impairment.conditions())) link->impairment.setConditions(conditions);
+  }
+  trace(TraceKind::PeerEvent, 0, 0, 0, 0, "refresh_links");
 }
 
 void World::setLink(SteamId from, SteamId to, const LinkConditions& conditions) {
@@ -105,13 +124,13 @@ void World::clearLink(SteamId from, SteamId to) {
   auto it = links_.find({from, to});
   if (it == links_.end()) return;
   it->second->own_conditions = false;
-  it->second->impairment.setConditions(default_conditions_);
+  it->second->impairment.setConditions(sharedConditions(from, to));
   trace(TraceKind::PeerEvent, from, to, 0, 0, "clear_link");
 }
 
 LinkConditions World::link(SteamId from, SteamId to) const {
   auto it = links_.find({from, to});
-  return it == links_.end() ? default_conditions_ : it->second->impairment.conditions();
+  return it == links_.end() ? sharedConditions(from, to) : it->second->impairment.conditions();
 }
 
 LinkCounters World::linkCounters(SteamId from, SteamId to) const {

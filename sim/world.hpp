@@ -56,6 +56,8 @@ class World {
   void setLink(SteamId from, SteamId to, const LinkConditions& conditions);
   void clearLink(SteamId from, SteamId to);
   LinkConditions link(SteamId from, SteamId to) const;
+  void setLinkResolver(std::function<LinkConditions(SteamId, SteamId)> resolver);
+  void refreshLinks();
   LinkCounters linkCounters(SteamId from, SteamId to) const;
   void partition(const std::vector<std::vector<SteamId>>& groups);
   void heal();
@@ -119,6 +121,8 @@ class World {
   };
 
   Link& linkFor(SteamId from, SteamId to);
+  /// Conditions of a link without its own: the resolver's answer, or the default.
+  LinkConditions sharedConditions(SteamId from, SteamId to) const;
   bool partitioned(SteamId from, SteamId to) const;
   void deliver(Link& link, std::uint32_t slot, TimeUs now);
   void drain(PeerSlot& destination);
@@ -136,6 +140,7 @@ class World {
   std::unordered_map<std::uint64_t, SteamId> address_index_;  // port+ip -> peer
   std::unordered_map<std::pair<SteamId, SteamId>, std::unique_ptr<Link>, PairHash> links_;
   LinkConditions default_conditions_;
+  std::function<LinkConditions(SteamId, SteamId)> link_resolver_;
   std::unordered_map<SteamId, int> partition_group_;
 
   DatagramPool pool_;

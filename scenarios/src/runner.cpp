@@ -203,12 +203,35 @@ void ScenarioRun::setUp() {
     });
   }
 
+  session_checks_.resize(peers_.size());
+  for (std::size_t e = 0; e < s_.expectations.size(); ++e) {
+    const Expectation& ex = s_.expectations[e];
+    if (std::holds_alternative<SessionCheck>(ex.check)) {
+      session_checks_[peer_index_.at(ex.peer)].push_back(e);
+    }
+  }
+
   // Default for Steam IDs outside the scenario: the rules naming "*" on both ends.
   LinkConditions outside;
   for (const LinkRule& rule : s_.links) {
     if (rule.from == "*" && rule.to == "*") rule.patch.applyTo(outside);
   }
   net_->setDefaultLink(outside);
+  if (s_.peers.size() > kPairwiseLinkPeers) {
+    std::vector<std::string> names;
+    for (const PeerSpec& spec : s_.peers) names.push_back(spec.name);
+    link_table_ = std::make_unique<LinkTable>(std::move(names));
+    outside_ = outside;
+    for (const LinkRule& rule : s_.links) link_table_->apply(rule);
+    net_->setLinkResolver([this](SteamId from, SteamId to) {
+      auto a = names_.find(from);
+      auto b = names_.find(to);
+      if (a == names_.end() || b == names_.end() || from == to) return outside_;
+      std::lock_guard lock(link_mutex_);
+      return link_table_->at(a->second, b->second);
+    });
+    return;
+  }
   for (const PeerSpec& a : s_.peers) {
     for (const PeerSpec& b : s_.peers) {
       if (a.steam_id != b.steam_id) links_[{a.steam_id, b.steam_id}] = LinkConditions{};
@@ -218,6 +241,14 @@ void ScenarioRun::setUp() {
 }
 
 void ScenarioRun::applyLinkRules(const std::vector<LinkRule>& rules) {
+  if (link_table_) {
+    {
+      std::lock_guard lock(link_mutex_);
+      for (const LinkRule& rule : rules) link_table_->apply(rule);
+    }
+    net_->refreshLinks();
+    return;
+  }
   for (auto& [pair, conditions] : links_) {
     const LinkConditions before = conditions;
     const std::string& from = names_.at(pair.first);
@@ -246,12 +277,7 @@ void ScenarioRun::poll(std::size_t index) {
   if (p.api->crashed()) return;
   if (!net_->config().embed_callbacks) p.api->runCallbacks();
   if (p.reading) drain(p);
-  for (std::size_t e = 0; e < s_.expectations.size(); ++e) {
-    const Expectation& ex = s_.expectations[e];
-    if (ex.peer == p.spec->name && std::holds_alternative<SessionCheck>(ex.check)) {
-      checkSessionLive(e);
-    }
-  }
+  for (std::size_t e : session_checks_[index]) checkSessionLive(e);
 }
 
 void ScenarioRun::drain(PeerRun& p) {

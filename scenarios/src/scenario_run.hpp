@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "link_table.hpp"
 #include "steamsim/network.hpp"
 #include "steamsim/scenario/runner.hpp"
 #include "trace_format.hpp"
@@ -60,6 +61,9 @@ struct CheckState {
   std::map<std::string, std::int64_t> outcomes;  ///< result label -> count
   std::string first_mismatch;
 };
+
+/// Scenarios with more peers than this resolve link conditions per link, on use.
+inline constexpr std::size_t kPairwiseLinkPeers = 64;
 
 class ScenarioRun {
  public:
@@ -123,7 +127,15 @@ class ScenarioRun {
   std::map<std::string, std::size_t> peer_index_;
   std::map<SteamId, std::string> names_;
   std::vector<int> channels_;
+  /// Up to kPairwiseLinkPeers peers: every directed pair's conditions, each set on the
+  /// network on its own (a set_link trace event each, as trace hashes have always had).
   std::map<std::pair<SteamId, SteamId>, LinkConditions> links_;
+  /// More peers: the rules' states, answered per link by the network's link resolver.
+  std::unique_ptr<LinkTable> link_table_;
+  std::mutex link_mutex_;  // guards link_table_ (the resolver runs under the network's lock)
+  LinkConditions outside_;
+  /// Per peer index: the `session` expectations its game loop checks at every tick.
+  std::vector<std::vector<std::size_t>> session_checks_;
 
   std::mutex action_mutex_;  // held while a scheduled action runs
   std::atomic<bool> stopped_{false};

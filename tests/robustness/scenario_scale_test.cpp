@@ -97,5 +97,32 @@ TEST(ScenarioScale, AThousandPeerRingRunsAndPasses) {
   EXPECT_LT(peakRssKb() - before, 300 * 1024);
 }
 
+TEST(ScenarioScale, LinkRulesAndTheirChangesHoldBeyondPairwiseTables) {
+  // 80 peers: links are resolved per link on use; a cut link and its later repair must act
+  // as with a few peers.
+  const std::string extra =
+      ", \"links\": [{\"from\": \"*\", \"to\": \"*\", \"latency_ms\": 5}, {\"from\": \"p0\", "
+      "\"to\": \"p1\", \"down\": true}],"
+      " \"timeline\": ["
+      "{\"at_ms\": 0, \"peer\": \"p0\", \"send\": {\"to\": \"p1\", \"channel\": 1, "
+      "\"flags\": \"unreliable\", \"payload\": \"lost\"}},"
+      "{\"at_ms\": 0, \"peer\": \"p2\", \"send\": {\"to\": \"p1\", \"channel\": 1, "
+      "\"flags\": \"unreliable\", \"payload\": \"kept\"}},"
+      "{\"at_ms\": 400, \"links\": [{\"from\": \"*\", \"to\": \"p1\", \"down\": false}]},"
+      "{\"at_ms\": 500, \"peer\": \"p0\", \"send\": {\"to\": \"p1\", \"channel\": 2, "
+      "\"payload\": \"late\"}}],"
+      // The first message waits in p0's queue until the link is repaired.
+      " \"expect\": [{\"peer\": \"p1\", \"received\": {\"from\": \"p0\", \"channel\": 1, "
+      "\"count\": 0}, \"by_ms\": 400}, {\"peer\": \"p1\", \"received\": {\"from\": \"p2\", "
+      "\"channel\": 1, \"count\": 1}}, {\"peer\": \"p1\", \"received\": {\"from\": \"p0\", "
+      "\"channel\": 1, \"count\": 1}, \"between_ms\": [400, 2000]}, {\"peer\": \"p1\", "
+      "\"received\": {\"from\": \"p0\", \"channel\": 2, \"count\": 1}}]";
+  const LoadResult r = loadScenarioText(scenarioWithPeers(80, extra, 2000), "cut.json");
+  ASSERT_TRUE(r.ok()) << messages(r);
+  const RunResult result = runScenario(*r.scenario);
+  EXPECT_TRUE(result.error.empty()) << result.error;
+  for (const CheckResult& c : result.checks) EXPECT_TRUE(c.passed) << c.title << ": " << c.actual;
+}
+
 }  // namespace
 }  // namespace steamsim::scenario

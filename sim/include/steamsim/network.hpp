@@ -51,6 +51,15 @@ class Network {
   void clearLink(SteamId from, SteamId to);
   /// Conditions in force on `from -> to`.
   LinkConditions link(SteamId from, SteamId to) const;
+  /// Computes the conditions of every link without conditions of its own (see `setLink`)
+  /// instead of one default for all: `resolver(from, to)` is asked when a link is first used,
+  /// when `link()` is asked about it, and again for every link in use at `refreshLinks()`.
+  /// So memory grows with the links actually used, not with the square of the peers. It runs
+  /// on the thread running the network with the network's lock held: it must not call the
+  /// network, and must return valid conditions. An empty function restores the default.
+  void setLinkResolver(std::function<LinkConditions(SteamId from, SteamId to)> resolver);
+  /// Asks the resolver again for every link in use (after what it answers has changed).
+  void refreshLinks();
   /// Counters of `from -> to` (zero if nothing was sent on it).
   LinkCounters linkCounters(SteamId from, SteamId to) const;
 
