@@ -17,7 +17,9 @@ detail::TimeUs toUs(std::chrono::microseconds d) {
 Network::Network(NetworkConfig config)
     : world_(std::make_shared<detail::World>(std::move(config))) {}
 
-Network::~Network() = default;
+Network::~Network() {
+  world_->close();  // a call in progress (this may be one of its handlers) stops at once
+}
 
 Peer& Network::addPeer(SteamId steam_id) {
   std::lock_guard lock(world_->mutex());
@@ -107,11 +109,13 @@ void Network::restart(SteamId steam_id) {
 }
 
 void Network::advance(std::chrono::microseconds duration) {
-  world_->advance(toUs(duration));
+  const std::shared_ptr<detail::World> keep = world_;  // a handler may destroy this Network
+  keep->advance(toUs(duration));
 }
 
 bool Network::runUntil(const std::function<bool()>& done, std::chrono::microseconds timeout) {
-  return world_->runUntil(done, toUs(timeout));
+  const std::shared_ptr<detail::World> keep = world_;
+  return keep->runUntil(done, toUs(timeout));
 }
 
 std::chrono::microseconds Network::now() const {

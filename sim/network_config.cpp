@@ -5,6 +5,7 @@
 namespace steamsim {
 namespace {
 
+constexpr long long kTimeoutMaxMs = 2147483647;  // INT32_MAX, as Steam's config values
 constexpr long long kNagleMaxUs = 20000;         // Steam's NagleTime range is 0..20000 µs
 constexpr long long kSendRateMin = 1024;         // SendRateMin/Max range, bytes per second
 constexpr long long kSendRateMax = 268435456;    // 256 MiB/s
@@ -13,10 +14,6 @@ constexpr long long kSendBufferMax = 268435456;  // 256 MiB
 
 std::string line(const char* field, const std::string& rule, long long value) {
   return std::string(field) + " " + rule + ", got " + std::to_string(value);
-}
-
-void positive(std::vector<std::string>& out, const char* field, long long value, const char* unit) {
-  if (value <= 0) out.push_back(line(field, std::string("must be > 0 ") + unit, value));
 }
 
 void within(std::vector<std::string>& out, const char* field, long long value, long long lo,
@@ -32,9 +29,12 @@ void within(std::vector<std::string>& out, const char* field, long long value, l
 
 std::vector<std::string> NetworkConfig::validate() const {
   std::vector<std::string> out;
-  positive(out, "timeout_initial", static_cast<long long>(timeout_initial.count()), "ms");
-  positive(out, "timeout_connected", static_cast<long long>(timeout_connected.count()), "ms");
-  positive(out, "idle_timeout", static_cast<long long>(idle_timeout.count()), "ms");
+  // Steam's timeouts are 32-bit milliseconds; larger ones would overflow the clock.
+  within(out, "timeout_initial", static_cast<long long>(timeout_initial.count()), 1, kTimeoutMaxMs,
+         "ms");
+  within(out, "timeout_connected", static_cast<long long>(timeout_connected.count()), 1,
+         kTimeoutMaxMs, "ms");
+  within(out, "idle_timeout", static_cast<long long>(idle_timeout.count()), 1, kTimeoutMaxMs, "ms");
   within(out, "nagle", static_cast<long long>(nagle.count()), 0, kNagleMaxUs, "us");
   within(out, "send_rate", send_rate, kSendRateMin, kSendRateMax, "bytes/s");
   within(out, "send_buffer", send_buffer, kSendBufferMin, kSendBufferMax, "bytes");

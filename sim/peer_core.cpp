@@ -90,7 +90,8 @@ void PeerCore::startConnection(Session& s, bool outgoing, std::uint32_t remote_i
 Result PeerCore::sendMessageToUser(SteamId remote, std::span<const std::uint8_t> data, int flags,
                                    int channel) {
   if (remote == 0 || remote == steam_id_ ||
-      data.size() > static_cast<std::size_t>(kMaxMessageSizeSend)) {
+      data.size() > static_cast<std::size_t>(kMaxMessageSizeSend) ||
+      (data.data() == nullptr && !data.empty())) {
     return Result::InvalidParam;
   }
   Session& s = session(remote);

@@ -362,6 +362,7 @@ void World::runDue(TimeUs until) {
 }
 
 void World::runCallbacks(SteamId steam_id) {
+  const std::shared_ptr<World> keep = shared_from_this();  // a handler may destroy the Network
   std::deque<PendingSignal> signals;
   Peer* api = nullptr;
   {
@@ -373,6 +374,7 @@ void World::runCallbacks(SteamId steam_id) {
     api = peer(steam_id);
   }
   for (const PendingSignal& signal : signals) {
+    if (closed_) return;
     if (const auto* failed = std::get_if<SessionFailed>(&signal)) {
       api->emitSessionFailedSignal(*failed);
     } else {
@@ -391,8 +393,14 @@ void World::runReadyWork() {
       if (config_.embed_callbacks) signal_peers = signal_peers_;
     }
     if (actions.empty() && signal_peers.empty()) return;
-    for (auto& action : actions) action();
-    for (SteamId id : signal_peers) runCallbacks(id);
+    for (auto& action : actions) {
+      if (closed_) return;
+      action();
+    }
+    for (SteamId id : signal_peers) {
+      if (closed_) return;
+      runCallbacks(id);
+    }
   }
 }
 
@@ -410,10 +418,11 @@ void World::advance(TimeUs duration) {
   TimeUs target = 0;
   {
     std::lock_guard lock(mutex_);
-    target = now_ + std::max<TimeUs>(duration, 0);
+    target = timeAfter(now_, duration);
   }
   runReadyWork();
-  while (stepVirtual(target)) runReadyWork();
+  while (!closed_ && stepVirtual(target)) runReadyWork();
+  if (closed_) return;
   std::lock_guard lock(mutex_);
   now_ = std::max(now_, target);
 }
@@ -421,17 +430,19 @@ void World::advance(TimeUs duration) {
 bool World::runUntil(const std::function<bool()>& done, TimeUs timeout) {
   if (realTime()) {
     waitRealTime(timeout, &done);
-    return done();
+    return !closed_ && done();
   }
   TimeUs deadline = 0;
   {
     std::lock_guard lock(mutex_);
-    deadline = now_ + std::max<TimeUs>(timeout, 0);
+    deadline = timeAfter(now_, timeout);
   }
   runReadyWork();
+  if (closed_) return false;
   if (done()) return true;
   while (stepVirtual(deadline)) {
     runReadyWork();
+    if (closed_) return false;
     if (done()) return true;
   }
   std::lock_guard lock(mutex_);
@@ -440,9 +451,15 @@ bool World::runUntil(const std::function<bool()>& done, TimeUs timeout) {
 }
 
 void World::waitRealTime(TimeUs duration, const std::function<bool()>* done) {
-  const auto end = std::chrono::steady_clock::now() + std::chrono::microseconds(duration);
+  const auto start = std::chrono::steady_clock::now();
+  const auto room = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::time_point::max() - start);
+  const auto end = std::chrono::microseconds(duration) >= room
+                       ? std::chrono::steady_clock::time_point::max()
+                       : start + std::chrono::microseconds(std::max<TimeUs>(duration, 0));
   for (;;) {
     runReadyWork();
+    if (closed_) return;
     if (done != nullptr && (*done)()) return;
     const auto now = std::chrono::steady_clock::now();
     if (now >= end) return;

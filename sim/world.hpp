@@ -3,6 +3,7 @@
 // directed links with their impairment, the datagram path through real sockets, the trace,
 // and (in real-time mode) the driver thread. See sim/README.md.
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -23,7 +24,7 @@ namespace steamsim::detail {
 
 class RealTimeDriver;
 
-class World {
+class World : public std::enable_shared_from_this<World> {
  public:
   explicit World(NetworkConfig config);
   ~World();
@@ -64,6 +65,9 @@ class World {
   void crash(SteamId steam_id);
   void restart(SteamId steam_id);
   void advance(TimeUs duration);
+  /// The Network is gone: nothing more runs (calls in progress return).
+  void close() { closed_ = true; }
+  bool closed() const { return closed_; }
   bool runUntil(const std::function<bool()>& done, TimeUs timeout);
   void schedule(TimeUs at, std::function<void()> action);
   std::uint64_t traceHash() const { return trace_hash_; }
@@ -155,6 +159,7 @@ class World {
   std::vector<TraceEvent> recorded_;
   std::function<void(const TraceEvent&)> trace_sink_;
 
+  std::atomic<bool> closed_{false};
   std::condition_variable work_cv_;
   std::unique_ptr<RealTimeDriver> driver_;
 };

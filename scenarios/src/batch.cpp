@@ -2,10 +2,13 @@
 
 #include "steamsim/scenario/batch.hpp"
 
+#include <stdlib.h>
+
 #include <algorithm>
-#include <atomic>
 #include <charconv>
+#include <condition_variable>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -56,65 +59,128 @@ std::vector<Scenario> loadScenarios(const std::vector<fs::path>& files,
   return scenarios;
 }
 
-std::vector<RunResult> runJobs(const std::vector<Job>& jobs, const BatchOptions& options) {
-  std::vector<RunResult> results(jobs.size());
-  std::vector<bool> finished(jobs.size(), false);
-  // Each run writes its trace to a part file next to the trace file; parts are appended in
-  // job order as they become ready, so memory stays flat however long the runs are.
-  const auto part = [&](std::size_t index) {
-    return fs::path(options.trace_file->string() + ".part" + std::to_string(index));
-  };
-  std::ofstream trace_out;
-  if (options.trace_file) {
-    trace_out.open(*options.trace_file, std::ios::binary | std::ios::trunc);
-    if (!trace_out) {
-      throw std::runtime_error("cannot write the trace file " + options.trace_file->string());
+namespace {
+
+/// Where each run's trace goes: straight into the trace file with one worker; with several,
+/// a part file per run in a private temporary folder, appended in job order.
+class TraceParts {
+ public:
+  TraceParts(const std::optional<fs::path>& file, bool parts) {
+    if (!file) return;
+    out_.open(*file, std::ios::binary | std::ios::trunc);
+    if (!out_) throw std::runtime_error("cannot write the trace file " + file->string());
+    file_ = *file;
+    if (!parts) return;
+    std::string pattern = (fs::temp_directory_path() / "steamsim-trace-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error("cannot create a folder for the trace's parts in " +
+                               fs::temp_directory_path().string());
     }
+    folder_ = pattern;
+  }
+  ~TraceParts() {
+    if (folder_.empty()) return;
+    std::error_code ec;
+    fs::remove_all(folder_, ec);
+  }
+  TraceParts(const TraceParts&) = delete;
+  TraceParts& operator=(const TraceParts&) = delete;
+
+  bool enabled() const { return out_.is_open(); }
+  bool direct() const { return folder_.empty(); }
+  std::ofstream& file() { return out_; }
+  fs::path part(std::uint64_t index) const { return folder_ / std::to_string(index); }
+
+  /// Appends a finished run's part (with several workers) and removes it.
+  void append(std::uint64_t index) {
+    if (!enabled() || direct()) return;
+    {
+      std::ifstream in(part(index), std::ios::binary);
+      if (in.peek() != std::ifstream::traits_type::eof()) out_ << in.rdbuf();
+    }
+    std::error_code ec;
+    fs::remove(part(index), ec);
   }
 
-  std::mutex mutex;  // guards finished, next_report, done and the callbacks
-  std::size_t next_report = 0;
-  std::size_t done = 0;
-  std::atomic<std::size_t> next_job{0};
+  /// Throws if anything written so far was lost.
+  void check() {
+    if (!enabled()) return;
+    out_.flush();
+    if (!out_) throw std::runtime_error("cannot write the trace file " + file_.string());
+  }
+
+ private:
+  std::ofstream out_;
+  fs::path file_;
+  fs::path folder_;
+};
+
+}  // namespace
+
+void streamJobs(std::uint64_t count, const std::function<Job(std::uint64_t)>& job,
+                const BatchOptions& options) {
+  const unsigned workers = static_cast<unsigned>(
+      std::max<std::uint64_t>(1, std::min<std::uint64_t>(options.workers, count)));
+  TraceParts trace(options.trace_file, workers > 1);
+  const std::uint64_t window = 4ULL * workers;  // runs started ahead of the oldest unreported
+
+  std::mutex mutex;  // guards everything below and the callbacks
+  std::condition_variable ready_for_more;
+  std::uint64_t next_job = 0;
+  std::uint64_t next_report = 0;
+  std::uint64_t done = 0;
+  std::map<std::uint64_t, RunResult> finished;
+  std::string failure;  // a lost trace part: stops the batch
 
   const auto work = [&] {
     for (;;) {
-      const std::size_t index = next_job.fetch_add(1);
-      if (index >= jobs.size()) return;
+      std::uint64_t index = 0;
+      {
+        std::unique_lock lock(mutex);
+        ready_for_more.wait(lock, [&] {
+          return next_job >= count || !failure.empty() || next_job - next_report < window;
+        });
+        if (next_job >= count || !failure.empty()) return;
+        index = next_job++;
+      }
+      const Job made = job(index);
       RunOptions run_options;
-      run_options.seed = jobs[index].seed;
+      run_options.seed = made.seed;
       run_options.context_before = options.context_before;
       run_options.context_after = options.context_after;
-      std::ofstream trace;
-      if (options.trace_file) {
-        trace.open(part(index), std::ios::binary | std::ios::trunc);
-        run_options.trace_out = &trace;
+      std::ofstream part;
+      if (trace.enabled()) {
+        if (trace.direct()) {
+          run_options.trace_out = &trace.file();
+        } else {
+          part.open(trace.part(index), std::ios::binary | std::ios::trunc);
+          run_options.trace_out = &part;
+        }
       }
-      RunResult result = runScenario(*jobs[index].scenario, run_options);
-      if (options.trace_file) trace.close();
+      RunResult result = runScenario(*made.scenario, run_options);
+      bool part_lost = false;
+      if (part.is_open() || (trace.enabled() && !trace.direct())) {
+        part.close();
+        part_lost = part.fail();
+      }
 
       std::lock_guard lock(mutex);
-      results[index] = std::move(result);
-      finished[index] = true;
+      if (part_lost && failure.empty()) {
+        failure = "cannot write the trace's part " + trace.part(index).string();
+      }
+      finished.emplace(index, std::move(result));
       ++done;
-      if (options.on_progress) options.on_progress(done, jobs.size());
-      while (next_report < jobs.size() && finished[next_report]) {
-        if (options.trace_file) {
-          {
-            std::ifstream in(part(next_report), std::ios::binary);
-            if (in.peek() != std::ifstream::traits_type::eof()) trace_out << in.rdbuf();
-          }
-          std::error_code ec;
-          fs::remove(part(next_report), ec);
-        }
-        if (options.on_result) options.on_result(next_report, results[next_report]);
+      if (options.on_progress) options.on_progress(done, count);
+      while (!finished.empty() && finished.begin()->first == next_report) {
+        trace.append(next_report);
+        if (options.on_result) options.on_result(next_report, finished.begin()->second);
+        finished.erase(finished.begin());
         ++next_report;
       }
+      ready_for_more.notify_all();
     }
   };
 
-  const unsigned workers = std::max(
-      1U, std::min(options.workers, static_cast<unsigned>(std::max<std::size_t>(jobs.size(), 1))));
   if (workers == 1) {
     work();
   } else {
@@ -123,12 +189,19 @@ std::vector<RunResult> runJobs(const std::vector<Job>& jobs, const BatchOptions&
     for (unsigned i = 0; i < workers; ++i) threads.emplace_back(work);
     for (std::thread& t : threads) t.join();
   }
-  if (options.trace_file) {
-    trace_out.flush();
-    if (!trace_out) {
-      throw std::runtime_error("cannot write the trace file " + options.trace_file->string());
-    }
-  }
+  if (!failure.empty()) throw std::runtime_error(failure);
+  trace.check();
+}
+
+std::vector<RunResult> runJobs(const std::vector<Job>& jobs, const BatchOptions& options) {
+  std::vector<RunResult> results(jobs.size());
+  BatchOptions collect = options;
+  collect.on_result = [&](std::size_t index, const RunResult& result) {
+    results[index] = result;
+    if (options.on_result) options.on_result(index, result);
+  };
+  streamJobs(
+      jobs.size(), [&](std::uint64_t index) { return jobs[index]; }, collect);
   return results;
 }
 

@@ -36,11 +36,10 @@ const std::vector<LinkNumberField>& linkNumberFields() {
 
 const std::vector<ConfigIntField>& configIntFields() {
   constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
-  constexpr std::int64_t kHuge = std::numeric_limits<std::int64_t>::max() / 1000;
   static const std::vector<ConfigIntField> fields = {
-      {"timeout_initial_ms", "timeout_initial", &ConfigPatch::timeout_initial_ms, 1, kHuge},
-      {"timeout_connected_ms", "timeout_connected", &ConfigPatch::timeout_connected_ms, 1, kHuge},
-      {"idle_timeout_ms", "idle_timeout", &ConfigPatch::idle_timeout_ms, 1, kHuge},
+      {"timeout_initial_ms", "timeout_initial", &ConfigPatch::timeout_initial_ms, 1, kIntMax},
+      {"timeout_connected_ms", "timeout_connected", &ConfigPatch::timeout_connected_ms, 1, kIntMax},
+      {"idle_timeout_ms", "idle_timeout", &ConfigPatch::idle_timeout_ms, 1, kIntMax},
       {"nagle_us", "nagle", &ConfigPatch::nagle_us, 0, kIntMax},
       {"send_rate", "send_rate", &ConfigPatch::send_rate, 0, kIntMax},
       {"send_buffer", "send_buffer", &ConfigPatch::send_buffer, 0, kIntMax},

@@ -100,28 +100,31 @@ void writeRun(std::ostream& out, const RunResult& run, const TerminalStyle& styl
   }
 }
 
+void RunTally::add(const RunResult& run) {
+  ++runs;
+  if (!run.passed()) ++failed_runs;
+  if (!run.error.empty()) ++errors;
+  checks += run.checks.size();
+  failed_checks += run.failedChecks();
+  wall_ms += run.wall_ms;
+}
+
 void writeSummary(std::ostream& out, const std::vector<RunResult>& runs,
                   const TerminalStyle& style) {
+  RunTally tally;
+  for (const RunResult& run : runs) tally.add(run);
+  writeSummary(out, tally, style);
+}
+
+void writeSummary(std::ostream& out, const RunTally& tally, const TerminalStyle& style) {
   const Paint paint{style.color};
-  std::size_t failed_runs = 0;
-  std::size_t checks = 0;
-  std::size_t failed_checks = 0;
-  std::size_t errors = 0;
-  double wall = 0.0;
-  for (const RunResult& run : runs) {
-    if (!run.passed()) ++failed_runs;
-    if (!run.error.empty()) ++errors;
-    checks += run.checks.size();
-    failed_checks += run.failedChecks();
-    wall += run.wall_ms;
-  }
-  const std::string counts = std::to_string(runs.size()) + " run(s), " +
-                             std::to_string(runs.size() - failed_runs) + " passed, " +
-                             std::to_string(failed_runs) + " failed; " + std::to_string(checks) +
-                             " check(s), " + std::to_string(failed_checks) + " failed" +
-                             (errors > 0 ? "; " + std::to_string(errors) + " run error(s)" : "");
-  out << (failed_runs == 0 ? paint(kGreen, "passed: ") : paint(kRed, "FAILED: ")) << counts
-      << paint(kDim, "  (" + formatMs(wall) + " of runs)") << "\n";
+  const std::string counts =
+      std::to_string(tally.runs) + " run(s), " + std::to_string(tally.runs - tally.failed_runs) +
+      " passed, " + std::to_string(tally.failed_runs) + " failed; " + std::to_string(tally.checks) +
+      " check(s), " + std::to_string(tally.failed_checks) + " failed" +
+      (tally.errors > 0 ? "; " + std::to_string(tally.errors) + " run error(s)" : "");
+  out << (tally.failed_runs == 0 ? paint(kGreen, "passed: ") : paint(kRed, "FAILED: ")) << counts
+      << paint(kDim, "  (" + formatMs(tally.wall_ms) + " of runs)") << "\n";
 }
 
 void writeDiagnostics(std::ostream& out, const std::vector<Diagnostic>& errors,

@@ -98,4 +98,9 @@ double processCpuSeconds();
 /// A monotonic wall clock in seconds.
 double wallSeconds();
 
+/// Scenario scaling rows SC10..SC10000 (scenario_scale.cpp), each in a child process.
+std::vector<Row> scenarioScaleRows(bool quick);
+/// The child's side: validates and runs an N-peer scenario and prints its figures.
+int scenarioScaleChild(int peers);
+
 }  // namespace steamsim::bench

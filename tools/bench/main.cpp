@@ -70,6 +70,9 @@ class Bench {
     if (wanted("P5")) p5();
     if (wanted("F")) fidelity();
     if (wanted("S")) scaling();
+    if (wanted("SC")) {
+      for (Row& row : scenarioScaleRows(o_.quick)) add(std::move(row));
+    }
     print();
     if (!o_.json_path.empty()) writeJson();
   }
@@ -236,6 +239,9 @@ int main(int argc, char** argv) {
   using namespace steamsim::bench;
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
+    if (args.size() == 2 && args[0] == "--child-scenario") {
+      return scenarioScaleChild(std::stoi(args[1]));
+    }
     if (args.size() == 4 && args[0] == "--child-crowd") {
       const Crowd c =
           crowd(std::stoi(args[1]), std::stoi(args[2]), std::chrono::seconds(std::stoi(args[3])));

@@ -1,11 +1,14 @@
 // steamsim run / validate / list.
 
 #include "commands.hpp"
+#include "option_checks.hpp"
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <thread>
 
 #include <steamsim/scenario.hpp>
@@ -96,18 +99,34 @@ int runCommand(const RunCommandOptions& options) {
     return kExitInvalid;
   }
 
-  std::vector<sc::Job> jobs;
+  // Every output checked before anything runs: none may overwrite an input or another.
+  std::vector<std::filesystem::path> inputs;
+  for (const sc::Scenario& s : scenarios) inputs.emplace_back(s.file);
+  const std::vector<std::string> output_problems = outputProblems(options, inputs);
+  for (const std::string& problem : output_problems) std::cerr << "steamsim: " << problem << "\n";
+  if (!output_problems.empty()) return kExitInvalid;
+
+  // Runs are made one at a time as workers are ready: a sweep never holds its job list.
+  std::uint64_t first_seed = 0;
+  std::uint64_t seeds_per_scenario = 1;
   if (!options.seeds.empty()) {
     const auto range = sc::parseSeedRange(options.seeds);  // validated by the parser already
-    for (const sc::Scenario& s : scenarios) {
-      for (std::uint64_t seed = range->first;; ++seed) {
-        jobs.push_back({&s, seed});
-        if (seed == range->second) break;
-      }
+    first_seed = range->first;
+    seeds_per_scenario = range->second - range->first + 1;  // 0: all 2^64 seeds
+    if (!scenarios.empty() &&
+        (seeds_per_scenario == 0 ||
+         seeds_per_scenario > std::numeric_limits<std::uint64_t>::max() / scenarios.size())) {
+      std::cerr << "steamsim: --seeds: expected a sweep of fewer than 2^64 runs in all, got "
+                << options.seeds << " for " << scenarios.size() << " scenario(s)\n";
+      return kExitInvalid;
     }
-  } else {
-    for (const sc::Scenario& s : scenarios) jobs.push_back({&s, options.seed});
   }
+  const std::uint64_t run_count = seeds_per_scenario * scenarios.size();
+  const auto jobAt = [&](std::uint64_t index) {
+    sc::Job job{&scenarios[index / seeds_per_scenario], options.seed};
+    if (!options.seeds.empty()) job.seed = first_seed + index % seeds_per_scenario;
+    return job;
+  };
 
   // Open report files before running, so a bad path costs nothing.
   std::ofstream junit;
@@ -122,7 +141,7 @@ int runCommand(const RunCommandOptions& options) {
   batch.context_after = options.context / 2;
   if (!options.trace.empty()) batch.trace_file = options.trace;
 
-  const bool progress = options.progress && jobs.size() > 1 && sc::isTerminal(STDERR_FILENO);
+  const bool progress = options.progress && run_count > 1 && sc::isTerminal(STDERR_FILENO);
   std::size_t failed_so_far = 0;
   std::string progress_line;
   const auto clearProgress = [&] {
@@ -134,7 +153,13 @@ int runCommand(const RunCommandOptions& options) {
                     std::to_string(failed_so_far) + " failed";
     std::cerr << "\r\033[K" << progress_line << std::flush;
   };
+  // Results are kept only for the report files; the summary needs counts alone.
+  const bool keep_results = junit.is_open() || json.is_open();
+  std::vector<sc::RunResult> results;
+  sc::RunTally tally;
   batch.on_result = [&](std::size_t, const sc::RunResult& result) {
+    tally.add(result);
+    if (keep_results) results.push_back(result);
     if (!result.passed()) ++failed_so_far;
     if (result.passed() && out_style.quiet) return;
     clearProgress();
@@ -143,16 +168,15 @@ int runCommand(const RunCommandOptions& options) {
     if (progress && !progress_line.empty()) std::cerr << progress_line << std::flush;
   };
 
-  std::vector<sc::RunResult> results;
   try {
-    results = sc::runJobs(jobs, batch);
+    sc::streamJobs(run_count, jobAt, batch);
   } catch (const std::exception& e) {
     clearProgress();
     std::cerr << "steamsim: --trace: " << e.what() << "\n";
     return kExitInvalid;
   }
   clearProgress();
-  sc::writeSummary(std::cout, results, out_style);
+  sc::writeSummary(std::cout, tally, out_style);
 
   if (junit.is_open()) {
     sc::writeJUnit(junit, results);
@@ -170,10 +194,7 @@ int runCommand(const RunCommandOptions& options) {
       return kExitInvalid;
     }
   }
-  for (const sc::RunResult& r : results) {
-    if (!r.passed()) return kExitFailed;
-  }
-  return kExitPassed;
+  return tally.failed_runs > 0 ? kExitFailed : kExitPassed;
 }
 
 int validateCommand(const CommonOptions& options) {

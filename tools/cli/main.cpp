@@ -8,6 +8,7 @@
 #include <steamsim/scenario/batch.hpp>
 
 #include "commands.hpp"
+#include "option_checks.hpp"
 
 namespace {
 
@@ -68,7 +69,7 @@ int main(int argc, char** argv) {
   addCommon(*run_cmd, run.common, run_color);
   CLI::Option* seed = run_cmd->add_option(
       "--seed", run.seed, "Run every scenario with this seed instead of the one in its file");
-  seed->type_name("N");
+  seed->type_name("N")->check(steamsim::cli::seedProblem, "");
   CLI::Option* seeds =
       run_cmd
           ->add_option("--seeds", run.seeds,
@@ -91,14 +92,17 @@ int main(int argc, char** argv) {
   run_cmd
       ->add_option("--junit", run.junit,
                    "Write a JUnit XML report (a testsuite per run, a testcase per check)")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->check(steamsim::cli::fileNameProblem, "");
   run_cmd->add_option("--json", run.json, "Write a JSON report of every run and check")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->check(steamsim::cli::fileNameProblem, "");
   run_cmd
       ->add_option("--trace", run.trace,
                    "Write every trace event (datagrams, impairment, API calls, signals, state "
                    "changes) as JSON Lines")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->check(steamsim::cli::fileNameProblem, "");
   run_cmd
       ->add_option("--context", run.context,
                    "Trace lines shown before a failed check (half as many after)")
@@ -134,6 +138,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : steamsim::cli::kExitInvalid;
   }
 
+  steamsim::cli::raiseOpenFileLimit();  // each peer holds a socket
   run.common.color = colorChoice(run_color);
   run.progress = !no_progress;
   validate.color = colorChoice(validate_color);

@@ -27,6 +27,10 @@ class Network {
  public:
   /// Creates an empty network. Throws std::invalid_argument if `config.validate()` fails.
   explicit Network(NetworkConfig config = {});
+  /// Closes every socket. May also be called from a signal handler or a scheduled action
+  /// running inside `advance`, `runUntil` or `runCallbacks`: nothing more runs after it, the
+  /// call in progress returns as soon as the handler does (`runUntil` returns false), and
+  /// the peers stay valid until then.
   ~Network();
   Network(const Network&) = delete;
   Network& operator=(const Network&) = delete;
@@ -75,7 +79,9 @@ class Network {
   void restart(SteamId steam_id);
 
   /// Runs the network for `duration`. Virtual clock: runs every event due and jumps; real
-  /// time: waits that long. Embedded callbacks are delivered on the calling thread.
+  /// time: waits that long. Durations beyond the end of time (e.g.
+  /// `microseconds::max()`) stop there instead of overflowing. Embedded callbacks are delivered on
+  /// the calling thread.
   void advance(std::chrono::microseconds duration);
   /// Same as `advance`.
   void runFor(std::chrono::microseconds duration) { advance(duration); }

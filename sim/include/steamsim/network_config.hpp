@@ -23,7 +23,8 @@ struct NetworkConfig {
   /// thread. false: the game calls `runCallbacks()` itself, as with real Steam.
   bool embed_callbacks = true;
 
-  /// TimeoutInitial: a connection still Connecting after this long fails (5003).
+  /// TimeoutInitial: a connection still Connecting after this long fails (5003). Like every
+  /// timeout here, 1..2147483647 ms (Steam's 32-bit range; `validate()` refuses more).
   std::chrono::milliseconds timeout_initial{10000};
   /// TimeoutConnected: nothing heard from the peer for this long fails the link (5003).
   std::chrono::milliseconds timeout_connected{10000};

@@ -47,6 +47,15 @@ struct BatchOptions {
 /// file cannot be written.
 std::vector<RunResult> runJobs(const std::vector<Job>& jobs, const BatchOptions& options);
 
+/// Runs `count` jobs, each made only when a worker is ready for it by `job(index)`, so a
+/// sweep of any length never holds its job list; each result goes to `options.on_result`
+/// in index order and is then dropped (only results finished ahead of a slower earlier run
+/// are held, a few per worker). Throws std::runtime_error if the trace cannot be written:
+/// before any run when the trace file (or, with several workers, a private folder for the
+/// runs' parts) cannot be created; otherwise after the runs.
+void streamJobs(std::uint64_t count, const std::function<Job(std::uint64_t index)>& job,
+                const BatchOptions& options);
+
 /// Parses "A..B" (inclusive, A <= B) or "N" into a seed range; nullopt if malformed.
 std::optional<std::pair<std::uint64_t, std::uint64_t>> parseSeedRange(std::string_view text);
 

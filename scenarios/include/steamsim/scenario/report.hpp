@@ -30,6 +30,18 @@ void writeRun(std::ostream& out, const RunResult& run, const TerminalStyle& styl
 /// The closing summary: runs, checks, failures.
 void writeSummary(std::ostream& out, const std::vector<RunResult>& runs,
                   const TerminalStyle& style);
+/// Counts of many runs, so a long sweep can end with a summary without keeping every result.
+struct RunTally {
+  std::size_t runs = 0;
+  std::size_t failed_runs = 0;
+  std::size_t checks = 0;
+  std::size_t failed_checks = 0;
+  std::size_t errors = 0;  ///< runs that could not complete
+  double wall_ms = 0.0;
+  void add(const RunResult& run);
+};
+/// The closing summary from counts alone (the same text as from the results).
+void writeSummary(std::ostream& out, const RunTally& tally, const TerminalStyle& style);
 /// Invalid files: every diagnostic, one per line.
 void writeDiagnostics(std::ostream& out, const std::vector<Diagnostic>& errors,
                       const TerminalStyle& style);

@@ -1,0 +1,152 @@
+// Scenario scaling rows (SC*): a scenario of N peers, each opening one session with its
+// neighbour, validated and run through the scenario loader and runner, in a child process
+// so its peak RSS is its own. The per-peer cost must stay flat from 10 to 10,000 peers.
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include <steamsim/scenario/loader.hpp>
+#include <steamsim/scenario/runner.hpp>
+
+#include "bench.hpp"
+
+namespace steamsim::bench {
+
+namespace {
+
+constexpr int kDurationMs = 2000;
+
+std::string fixed(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+/// N peers p0..pN-1; pi sends 10 reliable messages to p(i+1) mod N on channel 1; each
+/// expects them all.
+std::string ringScenarioText(int peers) {
+  std::string text = "{\"name\": \"ring of " + std::to_string(peers) +
+                     "\", \"duration_ms\": " + std::to_string(kDurationMs) +
+                     ", \"links\": [{\"from\": \"*\", \"to\": \"*\", \"latency_ms\": 20}]," +
+                     " \"peers\": {";
+  for (int i = 0; i < peers; ++i) {
+    text += (i > 0 ? ", " : "") + std::string("\"p") + std::to_string(i) +
+            "\": {\"steam_id\": " + std::to_string(76561198000000000ULL + 1 + i) + "}";
+  }
+  text += "}, \"timeline\": [";
+  for (int i = 0; i < peers; ++i) {
+    text += (i > 0 ? ", " : "") + std::string("{\"at_ms\": 0, \"peer\": \"p") + std::to_string(i) +
+            "\", \"send\": {\"to\": \"p" + std::to_string((i + 1) % peers) +
+            "\", \"channel\": 1, \"payload\": \"m{i}\", \"count\": 10, \"every_ms\": 100}}";
+  }
+  text += "], \"expect\": [";
+  for (int i = 0; i < peers; ++i) {
+    text += (i > 0 ? ", " : "") + std::string("{\"peer\": \"p") + std::to_string((i + 1) % peers) +
+            "\", \"received\": {\"from\": \"p" + std::to_string(i) +
+            "\", \"channel\": 1, \"count\": 10, \"in_order\": true}}";
+  }
+  return text + "]}";
+}
+
+struct ScaleRun {
+  double validate_s = 0.0;
+  double run_s = 0.0;
+  long peak_rss_kb = 0;
+  bool passed = false;
+  bool finished = false;
+};
+
+ScaleRun scaleInChild(int peers) {
+  ScaleRun r;
+  int fds[2];
+  if (pipe(fds) != 0) return r;
+  std::fflush(stdout);
+  const pid_t pid = fork();
+  if (pid < 0) return r;
+  if (pid == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    const std::string n = std::to_string(peers);
+    execl("/proc/self/exe", "steamsim_bench", "--child-scenario", n.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(fds[1]);
+  std::string out;
+  char buffer[512];
+  for (;;) {
+    const ssize_t n = read(fds[0], buffer, sizeof buffer);
+    if (n <= 0) break;
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return r;
+  int passed = 0;
+  if (std::sscanf(out.c_str(), "SCENARIO %lf %lf %ld %d", &r.validate_s, &r.run_s, &r.peak_rss_kb,
+                  &passed) == 4) {
+    r.finished = true;
+    r.passed = passed != 0;
+  }
+  return r;
+}
+
+}  // namespace
+
+int scenarioScaleChild(int peers) {
+  raiseFileLimit();
+  const std::string text = ringScenarioText(peers);
+  const double t0 = wallSeconds();
+  const scenario::LoadResult loaded = scenario::loadScenarioText(text, "ring.json");
+  const double t1 = wallSeconds();
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "invalid: %s\n", loaded.errors.front().toString().c_str());
+    return 1;
+  }
+  const scenario::RunResult result = scenario::runScenario(*loaded.scenario);
+  const double t2 = wallSeconds();
+  if (!result.error.empty()) std::fprintf(stderr, "run error: %s\n", result.error.c_str());
+  std::printf("SCENARIO %.6f %.6f %ld %d\n", t1 - t0, t2 - t1, peakRssKb(),
+              result.passed() ? 1 : 0);
+  return 0;
+}
+
+std::vector<Row> scenarioScaleRows(bool quick) {
+  const std::vector<int> sizes =
+      quick ? std::vector<int>{10, 100} : std::vector<int>{10, 1000, 4000, 10000};
+  std::vector<Row> rows;
+  double first = 0.0;
+  for (const int peers : sizes) {
+    const ScaleRun r = scaleInChild(peers);
+    const double total = r.validate_s + r.run_s;
+    const double per_peer = total / peers;
+    if (first == 0.0) first = per_peer;
+    const double ratio = per_peer / first;
+    const bool is_first = rows.empty();
+    Row row;
+    row.id = "SC" + std::to_string(peers);
+    row.workload = std::to_string(peers) + "-peer scenario, 1 session each, validate + run " +
+                   std::to_string(kDurationMs / 1000) + " s";
+    row.measured = total * 1000.0;
+    row.unit = "ms wall";
+    row.baseline = first * peers * 1000.0;
+    row.comparison = fixed(ratio, 2) + "x per-peer cost vs 10";
+    row.target = is_first ? "baseline, passes" : "<= 1.2x per peer, passes";
+    row.has_target = true;
+    row.met = r.finished && r.passed && (is_first || ratio <= 1.2);
+    row.note = "validate " + fixed(r.validate_s * 1000.0, 1) + " ms, run " +
+               fixed(r.run_s * 1000.0, 1) + " ms, peak RSS " +
+               fixed(static_cast<double>(r.peak_rss_kb) / 1024.0, 1) + " MB (" +
+               fixed(static_cast<double>(r.peak_rss_kb) / peers, 1) + " KB/peer)" +
+               (r.finished ? (r.passed ? "" : ", checks FAILED") : ", run FAILED");
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace steamsim::bench
