@@ -22,7 +22,7 @@ PeerCore::PeerCore(World& world, SteamId steam_id, std::uint32_t incarnation)
     : world_(world),
       steam_id_(steam_id),
       endpoint_(
-          std::make_unique<UdpEndpoint>(world.config().bind_address, world.portFor(steam_id))),
+          std::make_shared<UdpEndpoint>(world.config().bind_address, world.portFor(steam_id))),
       id_rng_(Rng::forStream(world.config().seed ^ kConnectionIdStream, steam_id, incarnation)) {}
 
 PeerCore::~PeerCore() = default;
@@ -316,7 +316,8 @@ void PeerCore::replyTo(const wire::PacketHeader& header, wire::PacketType type, 
   sendDatagram(header.from, std::span<const std::uint8_t>(buffer.data(), size));
 }
 
-void PeerCore::onDatagram(std::span<const std::uint8_t> datagram, const SocketAddress& from) {
+void PeerCore::onDatagram(std::span<const std::uint8_t> datagram, const SocketAddress& from,
+                          bool own) {
   ++counters_.datagrams_received;
   wire::PacketHeader header;
   std::span<const std::uint8_t> frames;
@@ -332,9 +333,10 @@ void PeerCore::onDatagram(std::span<const std::uint8_t> datagram, const SocketAd
                  wire::toString(error));
     return;
   }
-  // Addressed to us, from a peer of this network, through that peer's own socket.
+  // Written by this network, addressed to us, from a peer of this network, through that
+  // peer's own socket.
   const SocketAddress* sender = world_.addressOf(header.from);
-  if (header.to != steam_id_ || header.from == steam_id_ || sender == nullptr ||
+  if (!own || header.to != steam_id_ || header.from == steam_id_ || sender == nullptr ||
       !(*sender == from)) {
     ++counters_.rejected_foreign;
     world_.trace(TraceKind::DatagramRejected, header.from, steam_id_,

@@ -42,8 +42,9 @@ class PeerCore final : public ConnectionHost {
   Result sendMessageToUser(SteamId remote, std::span<const std::uint8_t> data, int flags,
                            int channel);
 
-  /// Handles one datagram read from this peer's socket.
-  void onDatagram(std::span<const std::uint8_t> datagram, const SocketAddress& from);
+  /// Handles one datagram read from this peer's socket. `own`: it carried this network's
+  /// tag (see datagram_tag.hpp); anything else is decoded only to count why it is rejected.
+  void onDatagram(std::span<const std::uint8_t> datagram, const SocketAddress& from, bool own);
   /// Runs a session's timers (called by the session's actor).
   void thinkSession(Session& session, TimeUs now);
 
@@ -52,6 +53,8 @@ class PeerCore final : public ConnectionHost {
   std::size_t pendingSignals() const { return signals_.size(); }
 
   UdpEndpoint& endpoint() { return *endpoint_; }
+  /// The socket, shared with socket I/O running outside the world's lock.
+  const std::shared_ptr<UdpEndpoint>& sharedEndpoint() const { return endpoint_; }
   SteamId steamId() const { return steam_id_; }
   PeerCounters& counters() { return counters_; }
 
@@ -93,7 +96,7 @@ class PeerCore final : public ConnectionHost {
 
   World& world_;
   SteamId steam_id_;
-  std::unique_ptr<UdpEndpoint> endpoint_;
+  std::shared_ptr<UdpEndpoint> endpoint_;
   Rng id_rng_;
   std::unordered_map<SteamId, std::unique_ptr<Session>> sessions_;
   std::map<int, std::deque<Message>> channels_;
