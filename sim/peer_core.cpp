@@ -198,13 +198,13 @@ std::vector<Message> PeerCore::receiveMessagesOnChannel(int channel, int max_mes
   if (max_messages <= 0) return out;
   auto it = channels_.find(channel);
   if (it == channels_.end()) return out;
-  std::deque<Message>& queue = it->second;
+  MessageQueue& queue = it->second;
   const std::size_t n = std::min(queue.size(), static_cast<std::size_t>(max_messages));
   out.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     unread_bytes_ -= queue.front().payload.size();
     out.push_back(std::move(queue.front()));
-    queue.pop_front();
+    queue.pop();
   }
   return out;
 }
@@ -272,11 +272,8 @@ void PeerCore::destroySession(SteamId remote) {
 }
 
 void PeerCore::discardUnread(SteamId remote, const int* channel) {
-  auto discard = [&](std::deque<Message>& queue) {
-    auto it = std::remove_if(queue.begin(), queue.end(),
-                             [&](const Message& m) { return m.identity == remote; });
-    for (auto i = it; i != queue.end(); ++i) unread_bytes_ -= i->payload.size();
-    queue.erase(it, queue.end());
+  auto discard = [&](MessageQueue& queue) {
+    unread_bytes_ -= queue.removeIf([&](const Message& m) { return m.identity == remote; });
   };
   if (channel != nullptr) {
     auto it = channels_.find(*channel);
@@ -425,7 +422,7 @@ void PeerCore::deliverMessage(SteamId from, StreamMessage&& message, bool reliab
   m.sender_user_data = 0;
   unread_bytes_ += m.payload.size();
   s->open_channels.insert(m.channel);
-  channels_[m.channel].push_back(std::move(m));
+  channels_[m.channel].push(std::move(m));
   ++counters_.messages_received;
 }
 

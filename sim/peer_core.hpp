@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "connection.hpp"
+#include "message_queue.hpp"
 #include "rng.hpp"
 #include "session.hpp"
 #include "steamsim/peer.hpp"
@@ -99,7 +100,7 @@ class PeerCore final : public ConnectionHost {
   std::shared_ptr<UdpEndpoint> endpoint_;
   Rng id_rng_;
   std::unordered_map<SteamId, std::unique_ptr<Session>> sessions_;
-  std::map<int, std::deque<Message>> channels_;
+  std::map<int, MessageQueue> channels_;
   std::size_t unread_bytes_ = 0;
   std::deque<PendingSignal> signals_;
   std::vector<FinWait> fin_wait_;

@@ -379,6 +379,16 @@ void World::settle(Transfer& t) {
 
 void World::trace(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes, std::int64_t value,
                   const char* name, const std::string* extra) {
+  if (!realTime()) hashTraceEvent(kind, from, to, bytes, value, name, extra);
+  if (!trace_sink_ && !config_.record_trace) return;
+  TraceEvent event{now_, kind, from, to, bytes, value, name};
+  if (extra != nullptr && !extra->empty()) event.detail += " " + *extra;
+  if (config_.record_trace) recorded_.push_back(event);
+  if (trace_sink_) trace_sink_(event);
+}
+
+void World::hashTraceEvent(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes,
+                           std::int64_t value, const char* name, const std::string* extra) {
   std::uint64_t h = trace_hash_;
   mixField(h, static_cast<std::uint64_t>(now_));
   mixField(h, static_cast<std::uint64_t>(kind));
@@ -392,11 +402,6 @@ void World::trace(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes,
     for (char c : *extra) h = (h ^ static_cast<std::uint8_t>(c)) * 0x100000001b3ULL;
   }
   trace_hash_ = h;
-  if (!trace_sink_ && !config_.record_trace) return;
-  TraceEvent event{now_, kind, from, to, bytes, value, name};
-  if (extra != nullptr && !extra->empty()) event.detail += " " + *extra;
-  if (config_.record_trace) recorded_.push_back(event);
-  if (trace_sink_) trace_sink_(event);
 }
 
 void World::setTraceSink(std::function<void(const TraceEvent&)> sink) {

@@ -147,6 +147,8 @@ class World {
     }
   };
 
+  void hashTraceEvent(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes,
+                      std::int64_t value, const char* name, const std::string* extra);
   Link& linkFor(SteamId from, SteamId to);
   bool partitioned(SteamId from, SteamId to) const;
   void deliver(Link& link, std::uint32_t slot);
