@@ -36,14 +36,29 @@ const NetworkConfig& PeerCore::config() const {
 }
 
 Session* PeerCore::findSession(SteamId remote) {
+  if (remote == last_remote_ && last_session_ != nullptr) return last_session_;
   auto it = sessions_.find(remote);
-  return it == sessions_.end() ? nullptr : it->second.get();
+  if (it == sessions_.end()) return nullptr;
+  last_remote_ = remote;
+  last_session_ = it->second.get();
+  return last_session_;
 }
 
 Session& PeerCore::session(SteamId remote) {
+  if (Session* found = findSession(remote)) return *found;
   auto& slot = sessions_[remote];
-  if (!slot) slot = std::make_unique<Session>(*this, world_.scheduler(), remote);
+  slot = std::make_unique<Session>(*this, world_.scheduler(), remote);
+  last_remote_ = remote;
+  last_session_ = slot.get();
   return *slot;
+}
+
+MessageQueue& PeerCore::channelQueue(int channel) {
+  if (last_queue_ == nullptr || channel != last_channel_) {
+    last_queue_ = &channels_[channel];  // entries are never erased: the pointer stays valid
+    last_channel_ = channel;
+  }
+  return *last_queue_;
 }
 
 std::uint32_t PeerCore::newConnectionId() {
@@ -268,6 +283,7 @@ void PeerCore::thinkSession(Session& s, TimeUs t) {
 
 void PeerCore::destroySession(SteamId remote) {
   discardUnread(remote, nullptr);
+  if (remote == last_remote_) last_session_ = nullptr;
   sessions_.erase(remote);
 }
 
@@ -421,8 +437,8 @@ void PeerCore::deliverMessage(SteamId from, StreamMessage&& message, bool reliab
   m.flags = reliable ? k_nSteamNetworkingSend_Reliable : 0;
   m.sender_user_data = 0;
   unread_bytes_ += m.payload.size();
-  s->open_channels.insert(m.channel);
-  channels_[m.channel].push(std::move(m));
+  if (!s->open_channels.contains(m.channel)) s->open_channels.insert(m.channel);
+  channelQueue(m.channel).push(std::move(m));
   ++counters_.messages_received;
 }
 

@@ -81,6 +81,7 @@ class PeerCore final : public ConnectionHost {
   TimeUs now() const;
   Session* findSession(SteamId remote);
   Session& session(SteamId remote);
+  MessageQueue& channelQueue(int channel);
   std::uint32_t newConnectionId();
   void startConnection(Session& session, bool outgoing, std::uint32_t remote_id);
   /// After any connection activity: Steam's CheckConnection (B13) and idle bookkeeping.
@@ -101,6 +102,11 @@ class PeerCore final : public ConnectionHost {
   Rng id_rng_;
   std::unordered_map<SteamId, std::unique_ptr<Session>> sessions_;
   std::map<int, MessageQueue> channels_;
+  // One-entry caches of the lookups every message makes.
+  SteamId last_remote_ = 0;
+  Session* last_session_ = nullptr;
+  int last_channel_ = 0;
+  MessageQueue* last_queue_ = nullptr;
   std::size_t unread_bytes_ = 0;
   std::deque<PendingSignal> signals_;
   std::vector<FinWait> fin_wait_;

@@ -10,8 +10,9 @@ namespace {
 // Upper bound between wake-ups, so a missed wake() costs at most this much latency.
 constexpr TimeUs kMaxSleepUs = 50'000;
 // An application thread that ran due events this recently is trusted to run the next ones
-// itself; the driver checks back when that stops being true.
-constexpr TimeUs kCallerGraceUs = 250;
+// itself (it calls the API again soon); the driver checks back when that stops being true.
+// This is also the longest a send waits for the driver when the application stops calling.
+constexpr TimeUs kCallerGraceUs = 1000;
 }  // namespace
 
 RealTimeDriver::RealTimeDriver(World& world)
@@ -38,8 +39,9 @@ std::chrono::steady_clock::time_point RealTimeDriver::wallTime(TimeUs at) const 
 }
 
 void RealTimeDriver::wake(TimeUs due, TimeUs now) {
-  // Sleeping until later than `due`, and not about to check back anyway: wake up.
-  if (due >= sleeping_until_ || sleeping_until_ <= now + kCallerGraceUs) return;
+  // An application that drives the network runs it itself; otherwise wake up if sleeping
+  // past `due`.
+  if (now < world_.lastCallerRun() + kCallerGraceUs || due >= sleeping_until_) return;
   sleeping_until_ = due;
   cv_.notify_one();
 }

@@ -165,6 +165,10 @@ class Cursor {
 
   bool varint(std::uint64_t& value) {
     if (!ok()) return false;
+    if (pos_ < in_.size() && in_[pos_] < 0x80U) {  // one byte: always canonical
+      value = in_[pos_++];
+      return true;
+    }
     std::size_t used = 0;
     error_ = readVarintChecked(in_.subspan(pos_), value, used);
     if (!ok()) return false;
@@ -297,7 +301,8 @@ void parseClose(Cursor& c, CloseFrame& close) {
 
 /// Parses the frame at the front of `in`. \return the error, and on success its size.
 DecodeError parseFrame(std::span<const std::uint8_t> in, Frame& frame, std::size_t& consumed) {
-  frame = Frame{};
+  // Only the member for the frame's type is set (and read by callers); the others keep
+  // whatever they held, so no time goes into clearing the whole Frame per frame.
   if (in.empty()) return DecodeError::Truncated;
   const std::uint8_t type = in[0];
   if (type < static_cast<std::uint8_t>(FrameType::Ack) ||
