@@ -78,7 +78,9 @@ Throughput realTimeThroughput(int flags, std::chrono::duration<double> duration)
     now = wallSeconds();
   }
   t.messages_per_s = static_cast<double>(t.received) / (now - start);
-  t.cpu_cores = (processCpuSeconds() - cpu0) / (now - start);
+  const double cpu = processCpuSeconds() - cpu0;
+  t.cpu_cores = cpu / (now - start);
+  t.cpu_us_per_msg = t.received != 0 ? cpu * 1e6 / static_cast<double>(t.received) : 0.0;
   t.datagrams_per_s = static_cast<double>(net.counters().datagrams - datagrams0) / (now - start);
   return t;
 }
