@@ -5,7 +5,8 @@ extends Node
 #
 # User arguments (after `--`):
 #   --bot=host              host; waits for --bot-players=N players to say "done"
-#   --bot=player            joins --join=HOST_ID, sends --bot-chat=N chat lines and
+#   --bot=player            joins --join=HOST_ID, waits until the lobby has the host and
+#                           --bot-players=N players, sends --bot-chat=N chat lines and
 #                           --bot-moves=N positions, says "done", waits for the host's
 #                           "probed", then finishes as --bot-finish=leave|partition
 #   --bot-deadline-ms=MS    gives up (reporting "timed_out") after MS of wall time
@@ -22,7 +23,7 @@ var finish = "leave"
 var deadline_usec = 0
 
 var report = {}
-var _phase = "play"
+var _phase = "waiting"
 var _chat_sent = 0
 var _moves_sent = 0
 var _done_from = []
@@ -72,6 +73,8 @@ func _process(_delta):
 # Host.
 
 func _host_step():
+	if _phase == "waiting":
+		_phase = "play"
 	if _phase == "play" and _done_from.size() >= players_expected:
 		_host_probe()
 		lobby.send_chat("probed")
@@ -115,6 +118,8 @@ func _host_probe():
 # Player.
 
 func _player_step():
+	if _phase == "waiting" and lobby.members.size() >= players_expected + 1:
+		_phase = "play"
 	if _phase == "play":
 		var sent = 0
 		while _chat_sent < chat_total and sent < CHATS_PER_FRAME:
