@@ -195,21 +195,51 @@ TEST(GodotAddon, ASilentServerTimesOutWithinTheConfiguredBound) {
 }
 
 TEST(GodotAddon, BadConfigurationIsReportedNotGuessed) {
-  auto run = runCheck("configuration", {});
-  expectRan(run);
-  const auto& r = run.report;
-  EXPECT_EQ(r["no_id"]["status"], 1);
-  EXPECT_NE(r["no_id"]["verbal"].get<std::string>().find("STEAMSIM_ID"), std::string::npos);
-  EXPECT_EQ(r["id_not_a_number"]["status"], 1);
-  EXPECT_EQ(r["id_zero"]["status"], 1);
-  EXPECT_EQ(r["no_server"]["status"], 2);
-  EXPECT_NE(r["no_server"]["verbal"].get<std::string>().find("STEAMSIM_SERVER"), std::string::npos);
-  EXPECT_EQ(r["server_without_port"]["status"], 1);
-  EXPECT_EQ(r["port_out_of_range"]["status"], 1);
-  EXPECT_EQ(r["timeout_not_a_number"]["status"], 1);
-  EXPECT_EQ(r["unreadable_token_file"]["status"], 1);
-  EXPECT_NE(r["unreadable_token_file"]["verbal"].get<std::string>().find("token file"),
-            std::string::npos);
+  struct Case {
+    const char* name;
+    std::map<std::string, std::string> environment;
+    int status;
+    const char* explanation;
+  };
+  const std::string id = "76561198000000201";
+  const std::vector<Case> cases{
+      {"no_id", {{"STEAMSIM_SERVER", "127.0.0.1:9"}}, 1, "STEAMSIM_ID"},
+      {"id_not_a_number",
+       {{"STEAMSIM_ID", "7656x"}, {"STEAMSIM_SERVER", "127.0.0.1:9"}},
+       1,
+       "'7656x'"},
+      {"id_zero", {{"STEAMSIM_ID", "0"}, {"STEAMSIM_SERVER", "127.0.0.1:9"}}, 1, "non-zero"},
+      {"no_server", {{"STEAMSIM_ID", id}}, 2, "STEAMSIM_SERVER"},
+      {"server_without_port",
+       {{"STEAMSIM_ID", id}, {"STEAMSIM_SERVER", "localhost"}},
+       1,
+       "HOST:PORT"},
+      {"port_out_of_range",
+       {{"STEAMSIM_ID", id}, {"STEAMSIM_SERVER", "127.0.0.1:70000"}},
+       1,
+       "HOST:PORT"},
+      {"timeout_not_a_number",
+       {{"STEAMSIM_ID", id}, {"STEAMSIM_SERVER", "127.0.0.1:9"}, {"STEAMSIM_TIMEOUT_MS", "soon"}},
+       1,
+       "STEAMSIM_TIMEOUT_MS"},
+      {"unreadable_token_file",
+       {{"STEAMSIM_ID", id},
+        {"STEAMSIM_SERVER", "127.0.0.1:9"},
+        {"STEAMSIM_TOKEN_FILE", "/nonexistent/steamsim-token"}},
+       1,
+       "token file"},
+  };
+  auto project = stageProject("addon_configuration");
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto run = finishGodot(*startGodot(project, {"--check=absent"}, c.environment, kChecksScene));
+    expectRan(run);
+    EXPECT_EQ(run.report["init_ex"]["status"], c.status) << run.report["init_ex"];
+    EXPECT_NE(run.report["init_ex"]["verbal"].get<std::string>().find(c.explanation),
+              std::string::npos)
+        << run.report["init_ex"];
+    EXPECT_NE(run.err.find(c.explanation), std::string::npos) << run.err;
+  }
 }
 
 class GodotAddonAttached : public ::testing::Test {

@@ -17,8 +17,6 @@ func _ready():
 		_constants()
 	elif check == "absent":
 		_absent()
-	elif check == "configuration":
-		_configuration()
 	elif check == "attached":
 		_attached()
 	elif check == "server_lost":
@@ -82,24 +80,6 @@ func _absent():
 	report["init_modern"] = Steam.steamInit(480, false)
 	report["init_result"] = Steam.get_steam_init_result()
 	report["after_init"] = _every_call()
-
-
-# Bad configurations through environment variables (no user arguments given).
-func _configuration():
-	var cases = {
-		"no_id": {"STEAMSIM_ID": "", "STEAMSIM_SERVER": "127.0.0.1:9"},
-		"id_not_a_number": {"STEAMSIM_ID": "7656x", "STEAMSIM_SERVER": "127.0.0.1:9"},
-		"id_zero": {"STEAMSIM_ID": "0", "STEAMSIM_SERVER": "127.0.0.1:9"},
-		"no_server": {"STEAMSIM_ID": "76561198000000001", "STEAMSIM_SERVER": ""},
-		"server_without_port": {"STEAMSIM_ID": "76561198000000001", "STEAMSIM_SERVER": "localhost"},
-		"port_out_of_range": {"STEAMSIM_ID": "76561198000000001", "STEAMSIM_SERVER": "127.0.0.1:70000"},
-		"timeout_not_a_number": {"STEAMSIM_ID": "76561198000000001", "STEAMSIM_SERVER": "127.0.0.1:9", "STEAMSIM_TIMEOUT_MS": "soon"},
-		"unreadable_token_file": {"STEAMSIM_ID": "76561198000000001", "STEAMSIM_SERVER": "127.0.0.1:9", "STEAMSIM_TIMEOUT_MS": "", "STEAMSIM_TOKEN_FILE": "/nonexistent/steamsim-token"},
-	}
-	for name in cases:
-		for variable in cases[name]:
-			OS.set_environment(variable, cases[name][variable])
-		report[name] = Steam.steamInitEx(false, 480, false)
 
 
 # Attached to a real server: argument validation and the start-up calls.
