@@ -548,15 +548,15 @@ func _exchange(type, body, caller):
 
 
 # Exactly `count` bytes as a StreamPeerBuffer, or null on timeout or a closed connection.
+# get_partial_data never blocks and reports a connection closed by the server at once.
 func _read_exact(count, deadline):
 	var buffer = StreamPeerBuffer.new()
 	var missing = count
 	while missing > 0:
-		var available = _tcp.get_available_bytes()
-		if available > 0:
-			var chunk = _tcp.get_partial_data(min(available, missing))
-			if chunk[0] != OK:
-				return null
+		var chunk = _tcp.get_partial_data(missing)
+		if chunk[0] != OK:
+			return null
+		if chunk[1].size() > 0:
 			buffer.put_data(chunk[1])
 			missing -= chunk[1].size()
 			continue
