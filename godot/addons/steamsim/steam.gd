@@ -124,6 +124,7 @@ var _tcp = null
 var _attached = false
 var _own_steam_id = 0
 var _next_request_id = 1
+var _read_failure = ""
 var _timeout_usec = _DEFAULT_TIMEOUT_MS * 1000
 var _init_result = {"status": STEAM_API_INIT_RESULT_NO_STEAM_CLIENT, "verbal": "steamInitEx has not been called"}
 
@@ -217,7 +218,8 @@ func run_callbacks():
 			var debug_message = reply.get_utf8_string()
 			emit_signal("network_messages_session_failed", reason, remote_steam_id, connection_state, debug_message)
 		else:
-			_fail_connection("run_callbacks: unknown signal kind %d from the server" % kind)
+			push_error("steamsim: run_callbacks: unknown signal kind %d from the server" % kind)
+			_fail_connection("")
 			return
 
 
@@ -495,7 +497,7 @@ func _disconnect():
 # after pushing the reason to Godot's error log.
 func _call(type, body, caller):
 	var reply = _exchange(type, body, caller)
-	if reply["body"] == null and reply["error"] != "":
+	if reply["body"] == null:
 		push_error("steamsim: %s: %s" % [caller, reply["error"]])
 	return reply["body"]
 
@@ -514,22 +516,22 @@ func _exchange(type, body, caller):
 	frame.put_u32(request_id)
 	frame.put_data(payload)
 	if _tcp.put_data(frame.data_array) != OK:
-		outcome["error"] = _fail_connection("%s: the connection to the steamsim server is closed" % caller)
+		outcome["error"] = _fail_connection("the connection to the steamsim server is closed")
 		return outcome
 	var deadline = _now_usec() + _timeout_usec
 	var header = _read_exact(_HEADER_BYTES, deadline)
 	if header == null:
-		outcome["error"] = _fail_connection("%s: no answer from the steamsim server within %d ms" % [caller, _timeout_usec / 1000])
+		outcome["error"] = _fail_connection(_read_failure)
 		return outcome
 	var length = header.get_u32()
 	var reply_type = header.get_u16()
 	var reply_id = header.get_u32()
 	if length < 6 or length > _MAX_FRAME_LENGTH:
-		outcome["error"] = _fail_connection("%s: the server sent a frame of length %d" % [caller, length])
+		outcome["error"] = _fail_connection("the server sent a frame of length %d" % length)
 		return outcome
 	var reply = _read_exact(length - 6, deadline)
 	if reply == null:
-		outcome["error"] = _fail_connection("%s: the steamsim server closed the connection mid-frame" % caller)
+		outcome["error"] = _fail_connection(_read_failure + " in the middle of a frame")
 		return outcome
 	if reply_type == _FRAME_ERROR:
 		var code = reply.get_u32()
@@ -541,7 +543,7 @@ func _exchange(type, body, caller):
 			_fail_connection("")
 		return outcome
 	if reply_type != (type | _FRAME_RESPONSE) or reply_id != request_id:
-		outcome["error"] = _fail_connection("%s: unexpected frame 0x%x (request %d) from the server" % [caller, reply_type, reply_id])
+		outcome["error"] = _fail_connection("unexpected frame 0x%x (request %d) from the server" % [reply_type, reply_id])
 		return outcome
 	outcome["body"] = reply
 	return outcome
@@ -555,21 +557,26 @@ func _read_exact(count, deadline):
 	while missing > 0:
 		var chunk = _tcp.get_partial_data(missing)
 		if chunk[0] != OK:
+			_read_failure = "the steamsim server closed the connection"
 			return null
 		if chunk[1].size() > 0:
 			buffer.put_data(chunk[1])
 			missing -= chunk[1].size()
 			continue
-		if _tcp_status() != StreamPeerTCP.STATUS_CONNECTED or _now_usec() > deadline:
+		if _tcp_status() != StreamPeerTCP.STATUS_CONNECTED:
+			_read_failure = "the steamsim server closed the connection"
+			return null
+		if _now_usec() > deadline:
+			_read_failure = "no answer from the steamsim server within %d ms" % (_timeout_usec / 1000)
 			return null
 		OS.delay_usec(50)
 	buffer.seek(0)
 	return buffer
 
 
+# Drops the connection after a transport or protocol failure; returns `text` for the caller
+# to report (once).
 func _fail_connection(text):
-	if text != "":
-		push_error("steamsim: " + text)
 	_disconnect()
 	return text
 
