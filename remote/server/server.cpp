@@ -233,13 +233,10 @@ class Server::Impl {
       if (available < protocol::kLengthSize) break;
       const std::uint32_t length = protocol::readLength(client->in.data() + pos);
       if (!protocol::lengthAllowed(length)) {
-        Dispatcher::writeError(
-            client->out, 0,
-            length < protocol::kMinFrameLength ? ErrorCode::Malformed : ErrorCode::FrameTooLarge,
-            true,
-            "frame length " + std::to_string(length) + " outside " +
-                std::to_string(protocol::kMinFrameLength) + ".." +
-                std::to_string(protocol::kMaxFrameLength));
+        Dispatcher::writeError(client->out, 0, ErrorCode::FrameTooLarge, true,
+                               "frame length " + std::to_string(length) + " outside " +
+                                   std::to_string(protocol::kMinFrameLength) + ".." +
+                                   std::to_string(protocol::kMaxFrameLength));
         ++refused_;
         client->closing = true;
         break;
