@@ -279,7 +279,8 @@ TEST_F(GodotAddonAttached, ArgumentsAreValidatedAndResultsAreGodotSteams) {
   EXPECT_EQ(x["send_bytes"], 1);
   EXPECT_EQ(x["send_int_array"], 1);
   EXPECT_EQ(x["send_float_channel"], 1);
-  EXPECT_EQ(x["send_largest"], 1);
+  EXPECT_EQ(x["send_largest"], 1) << "MAX_STEAM_PACKET_SIZE bytes are accepted";
+  EXPECT_EQ(x["send_over_buffer"], 25) << "LimitExceeded: unsent bytes over the send buffer";
   EXPECT_EQ(x["send_oversize"], 8);
   EXPECT_EQ(x["send_to_zero"], 8);
   EXPECT_EQ(x["send_string_data"], 8);

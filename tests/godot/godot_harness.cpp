@@ -132,11 +132,16 @@ std::unique_ptr<ChildProcess> startGodot(const GodotProject& project,
   return std::make_unique<ChildProcess>(argv, env);
 }
 
-GodotRun finishGodot(ChildProcess& process) {
+GodotRun finishGodot(ChildProcess& process, const std::string& log_name) {
   GodotRun run;
   run.exit_status = process.waitForExit(Clock::now() + kProcessDeadline);
   run.out = process.out();
   run.err = process.err();
+  if (!log_name.empty()) {
+    fs::create_directories(workDir() / "logs");
+    std::ofstream(workDir() / "logs" / (log_name + ".out"), std::ios::binary) << run.out;
+    std::ofstream(workDir() / "logs" / (log_name + ".err"), std::ios::binary) << run.err;
+  }
   auto reports = linesStartingWith(run.out, "STEAMSIM-REPORT ");
   if (!reports.empty()) {
     run.report = nlohmann::json::parse(reports.back(), nullptr, /*allow_exceptions=*/false);

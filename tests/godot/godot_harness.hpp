@@ -63,8 +63,9 @@ std::unique_ptr<ChildProcess> startGodot(const GodotProject& project,
                                          const std::map<std::string, std::string>& environment = {},
                                          const std::string& scene = "");
 
-/// Waits (bounded) for the process to exit and collects its report.
-GodotRun finishGodot(ChildProcess& process);
+/// Waits (bounded) for the process to exit and collects its report. With a `log_name`, its
+/// stdout and stderr are also kept in <build>/tests/godot/work/logs/<log_name>.{out,err}.
+GodotRun finishGodot(ChildProcess& process, const std::string& log_name = "");
 
 /// Godot's stderr has no "SCRIPT ERROR" (a parse or run-time error in a script).
 bool hasScriptError(const GodotRun& run);

@@ -121,9 +121,9 @@ TEST_F(GodotLobby, ThreeGodotProcessesPlayTheLobbyUnderLossLeaveAndLoseAPartitio
   control.partition({{static_cast<SteamId>(kHost), static_cast<SteamId>(kPlayer2)},
                      {static_cast<SteamId>(kPlayer1)}});
 
-  auto p1 = finishGodot(*player1);
-  auto p2 = finishGodot(*player2);
-  auto h = finishGodot(*host);
+  auto p1 = finishGodot(*player1, "lobby_player1");
+  auto p2 = finishGodot(*player2, "lobby_player2");
+  auto h = finishGodot(*host, "lobby_host");
   for (const auto* run : {&h, &p1, &p2}) {
     ASSERT_EQ(run->exit_status, 0) << describe(*run);
     ASSERT_FALSE(hasScriptError(*run)) << describe(*run);

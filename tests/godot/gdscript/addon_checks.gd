@@ -105,7 +105,10 @@ func _attached():
 	results["send_bytes"] = Steam.sendMessageToUser(other, hi.data_array, Steam.NETWORKING_SEND_RELIABLE, 3)
 	results["send_int_array"] = Steam.sendMessageToUser(other, [104, 105], Steam.NETWORKING_SEND_UNRELIABLE, 3)
 	results["send_float_channel"] = Steam.sendMessageToUser(other, hi.data_array, Steam.NETWORKING_SEND_RELIABLE, 3.0)
-	results["send_largest"] = Steam.sendMessageToUser(other, largest.data_array, Steam.NETWORKING_SEND_RELIABLE, 3)
+	# A Steam ID no process plays: its session stays connecting, so what is sent stays unsent.
+	var nobody = 76561198000000998
+	results["send_largest"] = Steam.sendMessageToUser(nobody, largest.data_array, Steam.NETWORKING_SEND_RELIABLE, 3)
+	results["send_over_buffer"] = Steam.sendMessageToUser(nobody, hi.data_array, Steam.NETWORKING_SEND_RELIABLE, 3)
 	results["send_oversize"] = Steam.sendMessageToUser(other, oversize.data_array, Steam.NETWORKING_SEND_RELIABLE, 3)
 	results["send_to_zero"] = Steam.sendMessageToUser(0, hi.data_array, Steam.NETWORKING_SEND_RELIABLE, 3)
 	results["send_string_data"] = Steam.sendMessageToUser(other, "hi", Steam.NETWORKING_SEND_RELIABLE, 3)
