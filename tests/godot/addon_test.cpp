@@ -268,6 +268,10 @@ TEST_F(GodotAddonAttached, ArgumentsAreValidatedAndResultsAreGodotSteams) {
   const auto& r = run.report;
   EXPECT_EQ(r["init_ex"], (json{{"status", 0}, {"verbal", "Steamworks active."}}));
   EXPECT_EQ(r["init_again"]["status"], 0);
+  EXPECT_EQ(r["init_embedded"]["status"], 0);
+  EXPECT_EQ(r["processing_without_embed"], false);
+  EXPECT_EQ(r["processing_with_embed"], true) << "embed_callbacks runs run_callbacks each frame";
+  EXPECT_EQ(r["processing_after_unembed"], false);
   EXPECT_EQ(r["init_legacy"]["status"], 1);
   EXPECT_EQ(r["init_modern"], true);
   EXPECT_EQ(r["steam_id"], kCheckerId);

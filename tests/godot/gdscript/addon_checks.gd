@@ -87,7 +87,11 @@ func _attached():
 	var start = _usec()
 	report["init_ex"] = Steam.steamInitEx(false, 480, false)
 	report["init_ex_ms"] = (_usec() - start) / 1000
+	report["processing_without_embed"] = Steam.is_processing()
+	report["init_embedded"] = Steam.steamInitEx(480, true)
+	report["processing_with_embed"] = Steam.is_processing()
 	report["init_again"] = Steam.steamInitEx(480, false)
+	report["processing_after_unembed"] = Steam.is_processing()
 	report["init_legacy"] = Steam.steamInit(true)
 	report["init_modern"] = Steam.steamInit(480, false)
 	report["steam_id"] = Steam.getSteamID()
