@@ -131,9 +131,8 @@ var _init_result = {"status": STEAM_API_INIT_RESULT_NO_STEAM_CLIENT, "verbal": "
 
 func _init():
 	_godot4 = int(Engine.get_version_info()["major"]) >= 4
-	# Variant type ids of byte arrays and floats differ between the two versions.
+	# The Variant type id of byte arrays differs between the two versions (floats are 3 in both).
 	_byte_array_type = 29 if _godot4 else 20
-	_float_type = 3
 	set_process(false)
 
 
