@@ -2,6 +2,8 @@
 # Installs what steamsim needs on Debian/Ubuntu (only the missing packages), then
 # configures and builds a preset.
 #   tools/setup.sh [preset]      preset: release (default), debug, asan, tsan, ci
+# STEAMSIM_GODOT_TESTS=0 leaves out what the Godot tests need (headless Godot 3, Node.js
+# and the GDScript 2 grammar of tools/gdscript-parse).
 set -euo pipefail
 
 preset="${1:-release}"
@@ -10,6 +12,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 packages=(cmake ninja-build g++ pkg-config libasio-dev nlohmann-json3-dev libgtest-dev
   libgmock-dev libcli11-dev)
 if [[ "$preset" == fuzz ]]; then packages+=(clang libclang-rt-14-dev); fi
+godot_tests="${STEAMSIM_GODOT_TESTS:-1}"
+if [[ "$godot_tests" != 0 ]]; then
+  packages+=(godot3-server)
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -24,5 +32,10 @@ if ((${#missing[@]})); then
 fi
 
 cd "$root"
-cmake --preset "$preset" >/dev/null
+if [[ "$godot_tests" != 0 ]]; then
+  tools/gdscript-parse/install.sh
+fi
+godot_option=ON
+if [[ "$godot_tests" == 0 ]]; then godot_option=OFF; fi
+cmake --preset "$preset" -DSTEAMSIM_GODOT_TESTS="$godot_option" >/dev/null
 cmake --build --preset "$preset"

@@ -125,6 +125,13 @@ void checkPeerActions(Loader& loader, const Scenario& s) {
   for (const TimelineEntry* entry : inRunOrder(s)) {
     const std::string& p = entry->origin.pointer;
     const PeerSpec* actor = loader.findPeer(entry->peer);
+    const bool crash_or_restart = std::holds_alternative<CrashAction>(entry->action) ||
+                                  std::holds_alternative<RestartAction>(entry->action);
+    if (actor != nullptr && actor->external && !crash_or_restart) {
+      loader.error(p + "/peer", "expected a peer the runner plays, got \"" + entry->peer +
+                                    "\", which is external (its own process acts for it; "
+                                    "only crash and restart apply to it)");
+    }
     if (std::holds_alternative<CrashAction>(entry->action)) {
       if (!crashed.insert(entry->peer).second) {
         loader.error(p + "/crash", "expected a running peer, got \"" + entry->peer +
@@ -169,8 +176,12 @@ struct SendKeys {
   std::set<std::pair<SteamId, SteamId>> any_channel;  // receiver, sender
   std::set<std::pair<SteamId, int>> any_sender;       // receiver, channel
   std::set<SteamId> receivers;
+  std::set<SteamId> externals;  // peers whose own process may send anything
 
   SendKeys(const Scenario& s, const Loader& loader) {
+    for (const PeerSpec& peer : s.peers) {
+      if (peer.external) externals.insert(peer.steam_id);
+    }
     for (const TimelineEntry& entry : s.timeline) {
       const auto* send = std::get_if<SendAction>(&entry.action);
       if (send == nullptr) continue;
@@ -182,9 +193,17 @@ struct SendKeys {
     }
   }
 
+  /// true if an external peer other than `receiver` (whose process may send anything) could
+  /// be the sender `check` counts.
+  bool externalMaySend(SteamId receiver, const ReceivedCheck& check) const {
+    if (check.from) return externals.count(check.from->steam_id) != 0;
+    return externals.size() > externals.count(receiver);
+  }
+
   /// true if some timeline send could deliver a message `check` counts, to `receiver`.
   bool feed(SteamId receiver, const ReceivedCheck& check) const {
     if (receiver == 0) return false;
+    if (externalMaySend(receiver, check)) return true;
     if (check.from && check.channel) {
       return exact.count({receiver, check.from->steam_id, *check.channel}) != 0;
     }

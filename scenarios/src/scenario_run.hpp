@@ -105,6 +105,10 @@ class ScenarioRun {
   void schedulePoll(std::size_t peer, std::int64_t t_us);
   void poll(std::size_t peer);
   void drain(PeerRun& p);
+  /// Records a batch of messages `p` read.
+  void record(PeerRun& p, const std::vector<Message>& batch);
+  /// Connects the external peers' processes (RunOptions::external).
+  void attachExternal();
   void scheduleTimeline();
   void runEntry(std::size_t index);
   void sendSeries(std::size_t entry, int i);
@@ -139,6 +143,7 @@ class ScenarioRun {
 
   std::mutex action_mutex_;  // held while a scheduled action runs
   std::atomic<bool> stopped_{false};
+  bool external_attached_ = false;
   std::mutex state_mutex_;  // records; never held across a Network call
   std::map<Stream, SentIndex> sent_;
   std::vector<CheckState> checks_;
