@@ -534,9 +534,13 @@ void World::waitRealTime(TimeUs duration, const std::function<bool()>* done) {
     if (done != nullptr && (*done)()) return;
     const auto now = std::chrono::steady_clock::now();
     if (now >= end) return;
-    // Wake for new work, or every millisecond to re-check the predicate.
+    // Wake for new work, for the next event (this thread runs it), or every millisecond to
+    // re-check the predicate.
     std::unique_lock lock(mutex_);
-    work_cv_.wait_until(lock, std::min(end, now + std::chrono::milliseconds(1)), [&] {
+    auto until = std::min(end, now + std::chrono::milliseconds(1));
+    const TimeUs next = scheduler_.nextTime();
+    if (next != kNever) until = std::min(until, driver_->wallTime(next));
+    work_cv_.wait_until(lock, until, [&] {
       return !ready_actions_.empty() || (config_.embed_callbacks && !signal_peers_.empty());
     });
   }
