@@ -264,6 +264,7 @@ void World::deliver(Link& link, std::uint32_t slot_index) {
   t.destination = dst->second;
   t.generation = dst->second->generation;
   t.slot = slot_index;
+  t.bytes = &pool_[slot_index];  // looked up here: the pool's index may change unlocked
 }
 
 bool World::runOneEvent(std::unique_lock<std::mutex>& lock, TimeUs limit) {
@@ -291,7 +292,7 @@ void World::transferQueued(std::unique_lock<std::mutex>& lock) {
 
 void World::transfer(Transfer& t) {
   // The one place a datagram of this network is written to a socket.
-  DatagramPool::Slot& slot = pool_[t.slot];  // slots never move; this one is ours until settled
+  DatagramPool::Slot& slot = *t.bytes;  // slots never move; this one is ours until settled
   const std::uint32_t sequence = t.to->own_written + 1;
   DatagramTag{nonce_, sequence}.writeTo(slot.bytes.data() + slot.size);
   t.written = t.from->sendTo(
