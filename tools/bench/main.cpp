@@ -266,6 +266,10 @@ class Bench {
     }
   }
 
+  /// Idle measurements a row needs for a verdict: every round's worth for wall-clock rows
+  /// (at least 3), one for rows measured once and not affected by load.
+  std::size_t needed(const Series& s) const { return s.load_sensitive ? minValid() : 1; }
+
   std::size_t minValid() const {
     return o_.quick ? 1 : static_cast<std::size_t>(std::min(3, o_.runs));
   }
@@ -281,7 +285,7 @@ class Bench {
       const auto [lo, hi] = std::minmax_element(s.values.begin(), s.values.end());
       const std::size_t valid = s.valid(o_.max_others).size();
       const double others = *std::max_element(s.others.begin(), s.others.end());
-      const Series::Verdict v = s.verdict(o_.max_others, minValid());
+      const Series::Verdict v = s.verdict(o_.max_others, needed(s));
       const int decimals = s.unit == "us/msg" || s.unit == "off Steam" ? 3 : 1;
       std::printf("%-14s %-62s %12s %-14s %-17s %-7s %-7s %-16s %s\n", id.c_str(),
                   s.workload.c_str(), fixed(s.figure(o_.max_others), decimals).c_str(),
@@ -325,7 +329,7 @@ class Bench {
     for (const std::string& id : order_) {
       const Series& s = rows_.at(id);
       if (s.values.empty()) continue;
-      const Series::Verdict v = s.verdict(o_.max_others, minValid());
+      const Series::Verdict v = s.verdict(o_.max_others, needed(s));
       any_busy = any_busy || v == Series::Verdict::NoVerdict;
       any_missed = any_missed || v == Series::Verdict::Missed;
       rows.push_back({{"id", s.id},
