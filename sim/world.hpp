@@ -127,6 +127,7 @@ class World : public std::enable_shared_from_this<World> {
     PeerSlot* destination = nullptr;
     std::uint32_t generation = 0;
     std::uint32_t slot = 0;
+    DatagramPool::Slot* bytes = nullptr;  // the slot itself (stable while in transfer)
     bool written = false;
     std::uint32_t lost = 0;  // datagrams of ours on `to` never read back
     std::size_t reads_begin = 0;

@@ -2,6 +2,7 @@
 # Installs what steamsim needs on Debian/Ubuntu (only the missing packages), then
 # configures and builds a preset.
 #   tools/setup.sh [preset]      preset: release (default), debug, asan, tsan, ci
+#   STEAMSIM_PROFILE_TOOLS=1 tools/setup.sh   also the tools for measuring performance
 # STEAMSIM_GODOT_TESTS=0 leaves out what the Godot tests need (headless Godot 3, Node.js
 # and the GDScript 2 grammar of tools/gdscript-parse).
 set -euo pipefail
@@ -17,6 +18,11 @@ if [[ "$godot_tests" != 0 ]]; then
   packages+=(godot3-server)
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)
+fi
+# Measuring performance: valgrind (instruction counts) and what ../shared/gnsbench/compare.sh
+# needs to build GameNetworkingSockets for the side-by-side.
+if [[ "${STEAMSIM_PROFILE_TOOLS:-0}" == 1 ]]; then
+  packages+=(valgrind libprotobuf-dev protobuf-compiler libssl-dev)
 fi
 
 missing=()
