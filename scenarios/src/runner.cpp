@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 
 #include "scenario_run.hpp"
 #include "steamsim/scenario/names.hpp"
@@ -190,6 +191,9 @@ void ScenarioRun::setUp() {
 
   peers_.reserve(s_.peers.size());
   for (const PeerSpec& spec : s_.peers) names_[spec.steam_id] = spec.name;
+  if (names_.size() != s_.peers.size()) {
+    throw std::invalid_argument("two peers of the scenario have the same Steam ID");
+  }
   for (const PeerSpec& spec : s_.peers) {
     Peer& api = net_->hasPeer(spec.steam_id) ? net_->peer(spec.steam_id)
                                              : net_->addPeer(spec.steam_id);
