@@ -2,6 +2,8 @@
 // the peers, each seeing its peer through a recorder that reports what the game reads.
 
 #include <memory>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "scenario_run.hpp"
@@ -80,7 +82,7 @@ class GameRun final : public GameHooks {
     if (!factory_) return false;
     PeerRun& p = run_->peerAt(peer);
     slot.api = std::make_unique<RecordingPeer>(*run_, peer, *p.api);
-    GamePeerContext context{scenario_.peers[peer], *slot.api, run_->network()};
+    GamePeerContext context{scenario_, scenario_.peers[peer], *slot.api, run_->network()};
     slot.game = factory_(context);
     if (!slot.game) slot.api.reset();
     return slot.game != nullptr;
@@ -111,6 +113,13 @@ class GameRun final : public GameHooks {
 }  // namespace
 
 }  // namespace detail
+
+SteamId steamIdOf(const Scenario& scenario, std::string_view name) {
+  for (const PeerSpec& spec : scenario.peers) {
+    if (spec.name == name) return spec.steam_id;
+  }
+  throw std::out_of_range("the scenario has no peer called \"" + std::string(name) + "\"");
+}
 
 RunResult runScenarioWith(Network& network, const Scenario& scenario, const GameFactory& games,
                           const RunOptions& options) {

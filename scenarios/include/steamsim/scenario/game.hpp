@@ -20,6 +20,7 @@
 
 #include <functional>
 #include <memory>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -41,6 +42,8 @@ class GamePeer {
 
 /// What a GameFactory gets for one peer.
 struct GamePeerContext {
+  /// The scenario being run (its other peers: `scenario.peers`).
+  const Scenario& scenario;
   /// The peer as the file declares it (name, steam_id, poll_ms).
   const PeerSpec& spec;
   /// The peer's API, to give to the game: it forwards every call to the simulated peer and
@@ -57,6 +60,9 @@ struct GamePeerContext {
 /// restarts it after a crash (a crash destroys the peer's game object, as a crash ends a
 /// process).
 using GameFactory = std::function<std::unique_ptr<GamePeer>(GamePeerContext&)>;
+
+/// The Steam ID of the scenario's peer called `name`. Throws std::out_of_range if none.
+SteamId steamIdOf(const Scenario& scenario, std::string_view name);
 
 /// Adapts any game object with a `void poll()` member (the example game's `Lobby`, say).
 template <typename Game>
