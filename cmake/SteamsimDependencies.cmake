@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # System packages only: every dependency is found, never downloaded.
 find_package(Threads REQUIRED)
 find_package(nlohmann_json 3.9 REQUIRED)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 include(CMakePackageConfigHelpers)
 
 set(STEAMSIM_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/steamsim")

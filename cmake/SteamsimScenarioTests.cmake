@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # steamsim_add_scenario_tests(DIRECTORY <dir> [SEEDS <a..b>] [LABELS <label>...]
 #                             [JUNIT_DIR <dir>] [PREFIX <name>] [TIMEOUT <seconds>])
 #

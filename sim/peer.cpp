@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "steamsim/peer.hpp"
 
 #include <mutex>

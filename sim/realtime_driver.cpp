@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "realtime_driver.hpp"
 
 #include <asio/executor_work_guard.hpp>

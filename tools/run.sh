@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Sets up (installing missing Debian packages), builds only the library and the command
 # line (build/release, which tools/test.sh then completes), and runs the main job: every
 # bundled network scenario, with a report. Extra arguments go to `steamsim run`

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs what steamsim needs on Debian/Ubuntu (only the missing packages), then
 # configures and builds a preset: everything, or only the targets named.
 #   tools/setup.sh [preset [target...]]   preset: release (default), debug, asan, tsan, ci

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Sets up (installing missing Debian packages), builds and runs every test.
 #   tools/test.sh [preset [ctest arguments...]]
 #   preset: release (default: the build tree tools/run.sh started), ci (release with

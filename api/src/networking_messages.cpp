@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "steamsim/networking_messages.hpp"
 
 #include <utility>

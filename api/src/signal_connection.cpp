@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "steamsim/signal_connection.hpp"
 
 #include "signal_registry.hpp"

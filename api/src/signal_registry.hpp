@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The handlers connected to one NetworkingMessages' two signals, shared with the
 // SignalConnection handles that name them.

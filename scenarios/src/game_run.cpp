@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // runScenarioWith: a scenario run on the caller's network, with the caller's game objects on
 // the peers, each seeing its peer through a recorder that reports what the game reads.
 
@@ -21,9 +22,10 @@ class RecordingPeer final : public NetworkingMessages {
  public:
   RecordingPeer(ScenarioRun& run, std::size_t index, Peer& peer)
       : run_(run), index_(index), peer_(peer) {
-    on_request_ = peer_.onSessionRequest([this](SteamId remote) { emitSessionRequestSignal(remote); });
-    on_failed_ =
-        peer_.onSessionFailed([this](const SessionFailed& failed) { emitSessionFailedSignal(failed); });
+    on_request_ =
+        peer_.onSessionRequest([this](SteamId remote) { emitSessionRequestSignal(remote); });
+    on_failed_ = peer_.onSessionFailed(
+        [this](const SessionFailed& failed) { emitSessionFailedSignal(failed); });
   }
 
   using NetworkingMessages::sendMessageToUser;

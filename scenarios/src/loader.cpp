@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Loading a scenario: syntax, then the document's top level, peers, config and links.
 // Timeline entries, expectations and whole-scenario checks are in their own files.
 

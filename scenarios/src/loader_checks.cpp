@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Checks that need the whole scenario: link conditions in force at every change, the order
 // of crashes and restarts, accepts by peers that ignore requests, actions aimed at the
 // acting peer itself, and `received` expectations no send could ever satisfy.

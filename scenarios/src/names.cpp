@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Name tables for numbers a scenario may write by name, the accepted keys of each object
 // kind, and "did you mean" suggestions.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Report files: JUnit XML for CI systems and a JSON document for scripts.
 
 #include <cstdio>

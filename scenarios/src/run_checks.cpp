@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Evaluating expectations: what each one expects, what happened, and when it was decided.
 
 #include <algorithm>

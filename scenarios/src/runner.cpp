@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Driving one scenario run: network set-up, the peers' game loops, the timeline, and
 // collecting the results.
 
@@ -117,11 +118,10 @@ ScenarioRun::~ScenarioRun() {
 }
 
 void ScenarioRun::scheduleAt(std::int64_t t_us, std::function<void()> action) {
-  net_->schedule(std::chrono::microseconds(t0_ + t_us),
-                 [gate = gate_, action = std::move(action)] {
-                   std::lock_guard lock(gate->mutex);
-                   if (!gate->stopped) action();
-                 });
+  net_->schedule(std::chrono::microseconds(t0_ + t_us), [gate = gate_, action = std::move(action)] {
+    std::lock_guard lock(gate->mutex);
+    if (!gate->stopped) action();
+  });
 }
 
 void ScenarioRun::stopActions() {
@@ -195,8 +195,8 @@ void ScenarioRun::setUp() {
     throw std::invalid_argument("two peers of the scenario have the same Steam ID");
   }
   for (const PeerSpec& spec : s_.peers) {
-    Peer& api = net_->hasPeer(spec.steam_id) ? net_->peer(spec.steam_id)
-                                             : net_->addPeer(spec.steam_id);
+    Peer& api =
+        net_->hasPeer(spec.steam_id) ? net_->peer(spec.steam_id) : net_->addPeer(spec.steam_id);
     peer_index_[spec.name] = peers_.size();
     peers_.push_back(PeerRun{&spec, &api, spec.reading, {}, {}});
   }
@@ -300,27 +300,27 @@ void ScenarioRun::recordRead(std::size_t index, const Message& message) {
 void ScenarioRun::recordReadLocked(PeerRun& p, const Message& m, std::int64_t t) {
   {
     {
-        ReadMessage r;
-        r.t_us = t;
-        r.from = m.identity;
-        r.channel = m.channel;
-        r.reliable = (m.flags & NETWORKING_SEND_RELIABLE) != 0;
-        const std::uint64_t h = hashBytes(m.payload.data(), m.payload.size());
-        auto stream = sent_.find({m.identity, p.spec->steam_id, m.channel});
-        if (stream == sent_.end()) {
-          r.kind = ReadMessage::Kind::Unknown;
-        } else if (auto q = stream->second.pending.find(h);
-                   q != stream->second.pending.end() && !q->second.empty()) {
-          r.seq = q->second.front();
-          q->second.pop_front();
-          stream->second.last[h] = r.seq;
-        } else if (auto last = stream->second.last.find(h); last != stream->second.last.end()) {
-          r.kind = ReadMessage::Kind::Duplicate;
-          r.seq = last->second;
-        } else {
-          r.kind = ReadMessage::Kind::Unknown;
-        }
-        p.read.push_back(r);
+      ReadMessage r;
+      r.t_us = t;
+      r.from = m.identity;
+      r.channel = m.channel;
+      r.reliable = (m.flags & NETWORKING_SEND_RELIABLE) != 0;
+      const std::uint64_t h = hashBytes(m.payload.data(), m.payload.size());
+      auto stream = sent_.find({m.identity, p.spec->steam_id, m.channel});
+      if (stream == sent_.end()) {
+        r.kind = ReadMessage::Kind::Unknown;
+      } else if (auto q = stream->second.pending.find(h);
+                 q != stream->second.pending.end() && !q->second.empty()) {
+        r.seq = q->second.front();
+        q->second.pop_front();
+        stream->second.last[h] = r.seq;
+      } else if (auto last = stream->second.last.find(h); last != stream->second.last.end()) {
+        r.kind = ReadMessage::Kind::Duplicate;
+        r.seq = last->second;
+      } else {
+        r.kind = ReadMessage::Kind::Unknown;
+      }
+      p.read.push_back(r);
     }
   }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One run of a scenario: the network, each peer's game loop and what it saw, the timeline,
 // and the checks. runner.cpp drives it; run_checks.cpp evaluates the expectations.

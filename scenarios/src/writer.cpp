@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Writing a Scenario back as a document the loader reads to an equal Scenario.
 
 #include "fields.hpp"

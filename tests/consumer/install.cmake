@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Installs the steamsim build in BUILD_DIR into a fresh PREFIX (the consumer tests' fixture).
 # Usage: cmake -DBUILD_DIR=<build> -DPREFIX=<dir> [-DCONFIG=<config>] -P install.cmake
 foreach(var BUILD_DIR PREFIX)

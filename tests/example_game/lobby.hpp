@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// Example game netcode, written only against the steamsim::api seam: a lobby where the

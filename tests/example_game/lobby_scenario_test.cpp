@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The example Lobby driven by scenario files: each file's links, timeline and expectations
 // applied to a network whose peers run the game's own Lobby objects.
 #include <gtest/gtest.h>
@@ -44,7 +45,8 @@ TEST(LobbyScenarioTest, ARestartMakesANewGameObjectAndACrashDestroysTheOld) {
   std::map<std::string, int> made;
   int alive = 0;
   struct Counted final : sc::GamePeer {
-    Counted(std::unique_ptr<sc::GamePeer> inner, int& alive) : inner(std::move(inner)), alive(alive) {
+    Counted(std::unique_ptr<sc::GamePeer> inner, int& alive)
+        : inner(std::move(inner)), alive(alive) {
       ++alive;
     }
     ~Counted() override { --alive; }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz target: the scenario loader. Any bytes must load or be rejected with diagnostics,
 // never crash or throw; a scenario that loads survives a round trip through toJson.
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The mock and the API as a game's unit tests use them: readable payloads in GoogleMock's
 // failure messages, the text and byte-range overloads of sendMessageToUser, and signal
 // handlers that can be disconnected.
@@ -45,8 +46,8 @@ TEST(Printers, AnUnexpectedCallShowsItsPayloadAsText) {
 
 TEST(SendOverloads, TextAndAnyContiguousByteRangeReachTheVirtualFunction) {
   StrictMock<MockNetworkingMessages> net;
-  EXPECT_CALL(net, sendMessageToUser(kHost, PayloadEq("hello"), 8, 0)).WillOnce(
-      ::testing::Return(Result::OK));
+  EXPECT_CALL(net, sendMessageToUser(kHost, PayloadEq("hello"), 8, 0))
+      .WillOnce(::testing::Return(Result::OK));
   EXPECT_CALL(net, sendMessageToUser(kHost, PayloadEq({1, 2, 3}), 0, 1))
       .Times(3)
       .WillRepeatedly(::testing::Return(Result::OK));

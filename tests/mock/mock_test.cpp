@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Tests of steamsim::mock: every matcher, the Message/SessionFailed builders, the signal
 // emitters, and use under NiceMock and StrictMock.
 #include "steamsim/mock.hpp"

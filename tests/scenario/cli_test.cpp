@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The steamsim command line itself: exit statuses (0 passed, 1 failed, 2 invalid input),
 // messages, --junit / --json / --trace files, sweeps with parallel workers, and --help.
 
@@ -103,10 +104,11 @@ TEST_F(Cli, InvalidFileExitsTwoAndNothingRuns) {
   const Output out = run("run " + library("both_send_first.json") + " " +
                          testFile("malformed/unknown_peer_key.json"));
   EXPECT_EQ(out.status, 2) << out.text;
-  EXPECT_NE(out.text.find("unknown_peer_key.json:5:30: /peers/host/acept: expected one of the "
-                          "keys steam_id, accept, poll_ms, reading, game, got unknown key \"acept\" "
-                          "(did you mean \"accept\"?)"),
-            std::string::npos)
+  EXPECT_NE(
+      out.text.find("unknown_peer_key.json:5:30: /peers/host/acept: expected one of the "
+                    "keys steam_id, accept, poll_ms, reading, game, got unknown key \"acept\" "
+                    "(did you mean \"accept\"?)"),
+      std::string::npos)
       << out.text;
   EXPECT_EQ(out.text.find("PASS"), std::string::npos) << "nothing may run: " << out.text;
   EXPECT_NE(out.text.find("nothing was run: 1 invalid scenario file(s)"), std::string::npos);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // runScenarioWith: a scenario file on the caller's own Network and game objects.
 #include <gtest/gtest.h>
 
@@ -21,8 +22,8 @@ std::unique_ptr<GamePeer> builtIn(GamePeerContext&) {
 }
 
 TEST(GameRun, WithoutGameObjectsItIsExactlyTheCommandLinesRun) {
-  for (const char* file : {"partition_during_reliable_stream.json", "crash_and_restart.json",
-                           "manual_accept.json"}) {
+  for (const char* file :
+       {"partition_during_reliable_stream.json", "crash_and_restart.json", "manual_accept.json"}) {
     const Scenario s = load(file);
     for (std::uint64_t seed : {s.seed, std::uint64_t{11}}) {
       RunOptions options;

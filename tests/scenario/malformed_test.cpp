@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Malformed scenario files are rejected before anything runs, each with the exact
 // `file:line:column: /json/pointer: expected ..., got ...` message.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # steamsim::api's public headers include only standard headers and each other, so a shipped
 # game that links only steamsim::api needs no third-party package.
 # Usage: cmake -DDIR=<api/include> -P api_headers.cmake

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // steamsim_bench: the SPEC §7 performance targets P1..P6, the calibration fidelity row and
 // cost-scaling rows. Every figure is compared with a baseline measured in the same run.

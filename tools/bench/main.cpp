@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // steamsim_bench [--quick] [--json FILE] [--only P1,P3,...]
 // Runs the SPEC §7 workloads and prints one table; exit status 0 unless a workload crashed
 // (missed targets are reported, not failed: timing depends on the machine).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // steamsim run / validate / list.
 
 #include "commands.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The subcommands of the steamsim command line. Each returns the process exit status:
 // 0 all passed / valid, 1 an expectation failed, 2 invalid input.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "doc_paths.hpp"
 
 #include <filesystem>
@@ -29,8 +30,8 @@ std::string documentationLine(const char* argv0) {
   const fs::path installed_doc = prefix / "share/doc/steamsim/scenarios.md";
   const fs::path installed_schema = prefix / "share/steamsim/scenarios/schema/scenario.schema.json";
   if (isFile(installed_doc) && isFile(installed_schema)) {
-    return "Scenario format: " + installed_doc.string() + "\nJSON Schema: " +
-           installed_schema.string();
+    return "Scenario format: " + installed_doc.string() +
+           "\nJSON Schema: " + installed_schema.string();
   }
 #ifdef STEAMSIM_SOURCE_DIR
   const fs::path source = STEAMSIM_SOURCE_DIR;

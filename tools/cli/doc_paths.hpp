@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Where the scenario format's documentation and JSON Schema are on this machine, for the
 // help text: next to an installed `steamsim` (<prefix>/share/...), else in the source tree

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // steamsim: runs and validates JSON network scenarios against the simulated Steam
 // Networking Messages network. Exit status: 0 passed, 1 an expectation failed, 2 invalid input.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // `steamsim run --shard K/N`: the runs of one invocation split into N deterministic parts, so
 // N CI jobs can share a sweep.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// The seam game code depends on: the Steam Networking Messages API as GodotSteam exposes
@@ -24,12 +25,11 @@ namespace steamsim {
 /// std::array<std::byte, N>, std::span<const char>, ...) that is not text: text goes to the
 /// std::string_view overload, without a terminating NUL.
 template <typename R>
-concept ByteRange =
-    std::ranges::contiguous_range<R> && std::ranges::sized_range<R> &&
-    sizeof(std::ranges::range_value_t<R>) == 1 &&
-    std::is_trivially_copyable_v<std::ranges::range_value_t<R>> &&
-    !std::is_convertible_v<const R&, std::string_view> &&
-    !std::is_convertible_v<const R&, std::span<const std::uint8_t>>;
+concept ByteRange = std::ranges::contiguous_range<R> && std::ranges::sized_range<R> &&
+                        sizeof(std::ranges::range_value_t<R>) == 1 &&
+                    std::is_trivially_copyable_v<std::ranges::range_value_t<R>> &&
+                    !std::is_convertible_v<const R&, std::string_view> &&
+                    !std::is_convertible_v<const R&, std::span<const std::uint8_t>>;
 
 class NetworkingMessages {
  public:
@@ -76,24 +76,21 @@ class NetworkingMessages {
   /// Sends text (its bytes, no terminating NUL): `sendMessageToUser(host, "hello", flags, 0)`.
   /// Same results as the byte overload. A class implementing this interface should say
   /// `using NetworkingMessages::sendMessageToUser;` so these overloads stay visible.
-  Result sendMessageToUser(SteamId remote_steam_id, std::string_view text, int flags,
-                           int channel) {
-    return sendMessageToUser(
-        remote_steam_id,
-        std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text.data()),
-                                      text.size()),
-        flags, channel);
+  Result sendMessageToUser(SteamId remote_steam_id, std::string_view text, int flags, int channel) {
+    return sendMessageToUser(remote_steam_id,
+                             std::span<const std::uint8_t>(
+                                 reinterpret_cast<const std::uint8_t*>(text.data()), text.size()),
+                             flags, channel);
   }
 
   /// Sends any contiguous range of bytes (std::array<std::byte, N>, std::vector<char>, ...).
   template <ByteRange Bytes>
   Result sendMessageToUser(SteamId remote_steam_id, const Bytes& data, int flags, int channel) {
-    return sendMessageToUser(
-        remote_steam_id,
-        std::span<const std::uint8_t>(
-            reinterpret_cast<const std::uint8_t*>(std::ranges::data(data)),
-            static_cast<std::size_t>(std::ranges::size(data))),
-        flags, channel);
+    return sendMessageToUser(remote_steam_id,
+                             std::span<const std::uint8_t>(
+                                 reinterpret_cast<const std::uint8_t*>(std::ranges::data(data)),
+                                 static_cast<std::size_t>(std::ranges::size(data))),
+                             flags, channel);
   }
 
   /// Delivers queued signals to the registered handlers, in the order they occurred

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// Handles to a signal handler connected with `NetworkingMessages::onSessionRequest` or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// GoogleMock matchers and value builders for game unit tests written against

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// GoogleMock double of the NetworkingMessages seam, for game unit tests. Also brings in
@@ -16,8 +17,9 @@ namespace steamsim {
 /// `NiceMock` and `StrictMock`. Unless a test says otherwise, calls answer like a healthy
 /// Steam: `sendMessageToUser` returns `Result::OK`, accept and the two close functions return
 /// true, `receiveMessagesOnChannel` returns no messages, `getSessionConnectionInfo` returns
-/// state None. Payloads, results and messages print readably in failure messages. Signals are fired with `emitSessionRequest` and
-/// `emitSessionFailed`, which call the handlers game code registered, as Steam would.
+/// state None. Payloads, results and messages print readably in failure messages. Signals are fired
+/// with `emitSessionRequest` and `emitSessionFailed`, which call the handlers game code registered,
+/// as Steam would.
 ///
 /// \code
 ///   ::testing::NiceMock<steamsim::MockNetworkingMessages> net;

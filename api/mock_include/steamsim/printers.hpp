@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// How GoogleTest prints steamsim's values in failure messages: payloads as quoted text when

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// A simulated Steam ID: the full NetworkingMessages API over its own UDP socket.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// Umbrella header of steamsim::sim: the API types, GodotSteam's dictionaries

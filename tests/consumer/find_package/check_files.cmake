@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Fails unless every file of FILES exists and holds a JUnit report of three runs.
 foreach(file IN LISTS FILES)
   if(NOT EXISTS "${file}")

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Game code against the seam only: an adapter that counts what it is asked to send.
 #include <cstdio>
 #include <string_view>
@@ -12,8 +13,7 @@ class CountingMessages final : public steamsim::NetworkingMessages {
   bool acceptSessionWithUser(steamsim::SteamId) override { return true; }
   bool closeChannelWithUser(steamsim::SteamId, int) override { return true; }
   bool closeSessionWithUser(steamsim::SteamId) override { return true; }
-  steamsim::SessionConnectionInfo getSessionConnectionInfo(steamsim::SteamId, bool,
-                                                           bool) override {
+  steamsim::SessionConnectionInfo getSessionConnectionInfo(steamsim::SteamId, bool, bool) override {
     return {};
   }
   std::vector<steamsim::Message> receiveMessagesOnChannel(int, int) override { return {}; }
@@ -32,9 +32,8 @@ int main() {
   CountingMessages net;
   int requests = 0;
   {
-    steamsim::ScopedSignalConnection keep = net.onSessionRequest([&](steamsim::SteamId) {
-      ++requests;
-    });
+    steamsim::ScopedSignalConnection keep =
+        net.onSessionRequest([&](steamsim::SteamId) { ++requests; });
   }
   const auto result = net.sendMessageToUser(76561198000000001ULL, std::string_view("hello"),
                                             steamsim::NETWORKING_SEND_RELIABLE, 0);

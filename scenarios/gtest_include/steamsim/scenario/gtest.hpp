@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// GoogleTest helpers: a scenario file (or a seed sweep of it) run against the game's own

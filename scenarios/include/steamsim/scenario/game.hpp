@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// Scenarios that drive the game's own code: a scenario file's links, timeline and
@@ -66,7 +67,9 @@ SteamId steamIdOf(const Scenario& scenario, std::string_view name);
 
 /// Adapts any game object with a `void poll()` member (the example game's `Lobby`, say).
 template <typename Game>
-  requires requires(Game& game) { game.poll(); }
+requires requires(Game& game) {
+  game.poll();
+}
 std::unique_ptr<GamePeer> gamePeer(std::unique_ptr<Game> game) {
   struct Holder final : GamePeer {
     explicit Holder(std::unique_ptr<Game> g) : game(std::move(g)) {}

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// The scenario model: what a scenario file says, validated and with every name resolved.

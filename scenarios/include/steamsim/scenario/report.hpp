@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// Reports of scenario runs: the terminal summary, JUnit XML and a JSON document.
