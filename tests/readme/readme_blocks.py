@@ -262,7 +262,16 @@ def shell(args):
                 fail(f"`{command}` exited {status}")
             ran += 1
         elif built:
-            fail(f"`{command}`: unknown steamsim subcommand")
+            # Not cheap or not safe to run here (a server, say): the subcommand and every
+            # option the command uses must be in its --help.
+            status, output = run([built[0], built[1], "--help"], work, args.root)
+            if status != 0:
+                fail(f"`{command}`: `steamsim {built[1]} --help` exited {status}")
+            for word in built[2:]:
+                option = word.split("=")[0]
+                if option.startswith("-") and option not in output:
+                    fail(f"`{command}`: {option} is not an option of steamsim {built[1]}")
+            print(f"checked against --help (not run): {command}")
         else:
             check_static(words, args.root)
             print(f"checked (not run): {command}")
