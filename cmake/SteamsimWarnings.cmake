@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # steamsim_warnings: an internal INTERFACE target carrying the project's warning set.
 # Errors are opt-in through CMAKE_COMPILE_WARNING_AS_ERROR (set by the ci preset).
 add_library(steamsim_warnings INTERFACE)

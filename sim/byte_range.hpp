@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Half-open ranges of stream offsets [lo, hi) and a sorted set of them.
 

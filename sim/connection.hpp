@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One connection between two peers' sessions: handshake, reliability (packet numbers,
 // acks, retransmission, one reliable stream for all channels, fragmentation), Nagle,

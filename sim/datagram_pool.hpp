@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Fixed-size buffers for datagrams in flight, recycled through a free list so the steady
 // state allocates nothing. Slots never move (a deque), so a slot may be read while another

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The mark the simulator puts on every datagram it writes to a peer's socket, so it can tell
 // its own datagrams from anything else that arrives there (another program, or a copy sent

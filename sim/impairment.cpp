@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The impairment pipeline of one directed link (see impairment.hpp and SPEC §4).
 //
 // Random draws: every apply() call takes exactly kDrawCount uniform draws from the link's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The impairment pipeline of one directed link, applied at the sender in SPEC order:
 // down/partition -> rate limit -> loss / burst loss -> latency + jitter -> reorder ->

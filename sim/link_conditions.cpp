@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Range checks of LinkConditions, and the names of trace kinds.
 
 #include "steamsim/link_conditions.hpp"

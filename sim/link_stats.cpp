@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "link_stats.hpp"
 
 #include <algorithm>

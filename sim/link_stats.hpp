@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Measured statistics of one connection: ping from acknowledged round trips, and packet,
 // byte and quality figures over a sliding 5-second window of 1-second buckets.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One channel's received messages, oldest first: a vector read from the front and reset or
 // compacted as it empties, so queueing and reading allocate nothing per message in steady

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "steamsim/network.hpp"
 
 #include <mutex>

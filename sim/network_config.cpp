@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Range checks of NetworkConfig (ranges follow Steam's config values).
 
 #include "steamsim/network_config.hpp"

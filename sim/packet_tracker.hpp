@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Receive-side bookkeeping of a connection's packet numbers: duplicate suppression over a
 // 128-packet window, the ranges to acknowledge, and sequence anomalies for quality.

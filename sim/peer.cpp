@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "steamsim/peer.hpp"
 
 #include <mutex>
@@ -77,13 +78,6 @@ Result Peer::sendMessageToUser(SteamId remote_steam_id, std::span<const std::uin
         return c.sendMessageToUser(remote_steam_id, data, flags, channel);
       },
       false);
-}
-
-Result Peer::sendMessageToUser(SteamId remote_steam_id, std::string_view text, int flags,
-                               int channel) {
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
-  return sendMessageToUser(remote_steam_id, std::span<const std::uint8_t>(bytes, text.size()),
-                           flags, channel);
 }
 
 void Peer::runCallbacks() {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The state of one running peer: its socket, sessions, receive queues and queued signals.
 // Implements the Messages API semantics; `steamsim::Peer` forwards to it under the world's

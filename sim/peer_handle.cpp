@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "peer_handle.hpp"
 
 #include "world.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A NetworkingMessages that forwards to a Peer while its World lives and answers like an
 // uninitialised Steam afterwards (Network::handle).

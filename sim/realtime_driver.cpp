@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "realtime_driver.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Drives a World against the wall clock on a background thread that sleeps until the next
 // scheduled event. The only place in sim/ that reads the wall clock. While an application

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "reliable_receiver.hpp"
 
 #include "stream_message.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Receive side of a connection's reliable stream: reassembles segments (any order,
 // duplicates ignored) into the contiguous stream and parses whole messages from it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "reliable_sender.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Send side of a connection's reliable stream: one byte stream shared by every channel,
 // into which whole messages are appended; ranges are sent, acknowledged, and re-queued for

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Small, fast, seeded PRNG (xoshiro256**) with independent streams per directed link.
 // Never the global rand(): every draw is reproducible from the network seed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Time-ordered event queue of the simulated world (FIFO among equal times).
 //

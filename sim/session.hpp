@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A peer's session with one remote Steam ID: at most one active connection, the failure
 // recorded when it ended (until restarted or closed), the channels opened by receiving, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "stream_message.hpp"
 
 #include "wire.hpp"

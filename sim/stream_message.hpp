@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Encoding of one message inside a connection's reliable stream:
 //   message_number varint | channel zigzag varint | size varint | payload

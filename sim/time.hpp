@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Simulation time: signed 64-bit microseconds on the network's one clock.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A peer's real UDP socket, on Asio. OS-specific bits (buffer forcing, poll, Windows'
 // connection-reset quirk, the POSIX send/receive fast path) sit in the small functions at
 // the top.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A peer's real UDP socket. Asio stays inside udp_endpoint.cpp; this header is plain C++.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The wire codec: header and frame encoding, bounds-checked decoding, varints and CRC-32C.
 
 #include "wire.hpp"

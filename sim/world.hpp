@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The simulated world behind steamsim::Network: one clock, one scheduler, the peers, the
 // directed links with their impairment, the datagram path through real sockets, the trace,

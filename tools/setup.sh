@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs what steamsim needs on Debian/Ubuntu (only the missing packages), then
-# configures and builds a preset.
-#   tools/setup.sh [preset]      preset: release (default), debug, asan, tsan, ci
+# configures and builds a preset: everything, or only the targets named.
+#   tools/setup.sh [preset [target...]]   preset: release (default), debug, asan, tsan, ci
 #   STEAMSIM_PROFILE_TOOLS=1 tools/setup.sh   also the tools for measuring performance
 # STEAMSIM_GODOT_TESTS=0 leaves out what the Godot tests need (headless Godot 3, Node.js
 # and the GDScript 2 grammar of tools/gdscript-parse).
 set -euo pipefail
 
 preset="${1:-release}"
+shift || true
+targets=("$@")
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 packages=(cmake ninja-build g++ pkg-config libasio-dev nlohmann-json3-dev libgtest-dev
-  libgmock-dev libcli11-dev)
+  libgmock-dev libcli11-dev python3)
 if [[ "$preset" == fuzz ]]; then packages+=(clang libclang-rt-14-dev); fi
 godot_tests="${STEAMSIM_GODOT_TESTS:-1}"
 if [[ "$godot_tests" != 0 ]]; then
@@ -44,4 +47,8 @@ fi
 godot_option=ON
 if [[ "$godot_tests" == 0 ]]; then godot_option=OFF; fi
 cmake --preset "$preset" -DSTEAMSIM_GODOT_TESTS="$godot_option" >/dev/null
-cmake --build --preset "$preset"
+if ((${#targets[@]})); then
+  cmake --build --preset "$preset" --target "${targets[@]}"
+else
+  cmake --build --preset "$preset"
+fi

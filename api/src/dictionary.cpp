@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "steamsim/dictionary.hpp"
 
 namespace steamsim {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "steamsim/types.hpp"
 
 #include <ostream>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 extends Node
 # A scripted player for headless runs (CI, soak tests): it plays the lobby through
 # lobby.gd, probes the `Steam` API the way a debug overlay would, and prints everything it

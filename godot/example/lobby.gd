@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 extends Node
 # A small lobby over GodotSteam's Networking Messages: one host, any number of players,
 # chat on a reliable channel and positions on an unreliable one. Only the `Steam`

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 extends Node
 # The lobby game's entry point. It initialises Steam as a GodotSteam game does, then
 # hosts or joins a lobby and prints the lobby's life (members, chat) to the console.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The client side of one attach-protocol connection over POSIX sockets.
 
 #include "connection.hpp"

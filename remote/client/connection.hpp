@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One TCP connection to a `steamsim serve` server: the handshake, then request/response
 // round trips under a lock (thread-safe), with every wait bounded by the options' timeout.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // RemoteControl: the Network-level operations of a served network.
 
 #include "connection.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // RemotePeer: the NetworkingMessages API of one Steam ID of a served network.
 
 #include "connection.hpp"

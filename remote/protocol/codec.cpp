@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The attach protocol's codec: little-endian fields, bounds-checked reads, and the
 // encoders and decoders of every structure in PROTOCOL.md.
 

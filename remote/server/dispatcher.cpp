@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The attach protocol's requests, answered by the in-process Network and Peer calls.
 
 #include "dispatcher.hpp"

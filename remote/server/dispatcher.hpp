@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Handles the frames of one client: the handshake, then each request as the in-process
 // Network or Peer call, writing the response (or an error frame) to an output buffer. No

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Connects a scenario run's external peers to the processes that play them.
 
 #include "steamsim/remote/scenario_host.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The attach-protocol server: an asio loop on its own thread accepting TCP connections,
 // splitting their byte streams into frames for the Dispatcher, writing the answers back.
 

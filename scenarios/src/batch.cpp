@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Finding, loading and running many scenarios.
 
 #include "steamsim/scenario/batch.hpp"

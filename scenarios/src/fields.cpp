@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The field tables of fields.hpp.
 
 #include "fields.hpp"

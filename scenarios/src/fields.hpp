@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Tables tying scenario keys to C++ fields: LinkConditions (links), NetworkConfig (config)
 // and RealTimeStatus (session ranges). The loader, the writer and acceptedKeys() share them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Scenario file reading: open without blocking, check the kind and size of what was opened
 // (not of what the name pointed at a moment earlier), then read at most the cap.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Reading a scenario file's bytes safely: only regular files, only up to a size cap, never
 // blocking on a FIFO or reading a device without end.

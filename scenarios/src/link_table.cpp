@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // LinkTable: invariant — when both "a -> *" and "* -> b" have a state, "a -> b" has its own
 // (made when the second of them appears), so a link's state is found in constant time.
 

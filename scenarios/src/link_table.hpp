@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The link conditions a scenario's rules put in force, without a table of every peer pair:
 // one state for links no rule names a peer of, one per peer named on one end ("a -> *",

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Loading a scenario: syntax, then the document's top level, peers, config and links.
 // Timeline entries, expectations and whole-scenario checks are in their own files.
 
@@ -79,6 +80,9 @@ std::optional<PeerSpec> readPeer(Loader& loader, const std::string& name, const 
   }
   if (auto it = value.find("external"); it != value.end()) {
     if (auto v = loader.boolean(*it, child(pointer, "external"))) peer.external = *v;
+  }
+  if (auto it = value.find("game"); it != value.end()) {
+    if (auto v = loader.boolean(*it, child(pointer, "game"))) peer.game = *v;
   }
   if (loader.errorCount() != errors_before) return std::nullopt;
   return peer;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Checks that need the whole scenario: link conditions in force at every change, the order
 // of crashes and restarts, accepts by peers that ignore requests, actions aimed at the
 // acting peer itself, and `received` expectations no send could ever satisfy.
@@ -176,11 +177,11 @@ struct SendKeys {
   std::set<std::pair<SteamId, SteamId>> any_channel;  // receiver, sender
   std::set<std::pair<SteamId, int>> any_sender;       // receiver, channel
   std::set<SteamId> receivers;
-  std::set<SteamId> externals;  // peers whose own process may send anything
+  std::set<SteamId> free_senders;  // external or game peers: their own code may send anything
 
   SendKeys(const Scenario& s, const Loader& loader) {
     for (const PeerSpec& peer : s.peers) {
-      if (peer.external) externals.insert(peer.steam_id);
+      if (peer.external || peer.game) free_senders.insert(peer.steam_id);
     }
     for (const TimelineEntry& entry : s.timeline) {
       const auto* send = std::get_if<SendAction>(&entry.action);
@@ -193,17 +194,17 @@ struct SendKeys {
     }
   }
 
-  /// true if an external peer other than `receiver` (whose process may send anything) could
-  /// be the sender `check` counts.
-  bool externalMaySend(SteamId receiver, const ReceivedCheck& check) const {
-    if (check.from) return externals.count(check.from->steam_id) != 0;
-    return externals.size() > externals.count(receiver);
+  /// true if an external or game peer other than `receiver` could be the sender `check`
+  /// counts.
+  bool freeSenderMaySend(SteamId receiver, const ReceivedCheck& check) const {
+    if (check.from) return free_senders.count(check.from->steam_id) != 0;
+    return free_senders.size() > free_senders.count(receiver);
   }
 
   /// true if some timeline send could deliver a message `check` counts, to `receiver`.
   bool feed(SteamId receiver, const ReceivedCheck& check) const {
     if (receiver == 0) return false;
-    if (externalMaySend(receiver, check)) return true;
+    if (freeSenderMaySend(receiver, check)) return true;
     if (check.from && check.channel) {
       return exact.count({receiver, check.from->steam_id, *check.channel}) != 0;
     }
@@ -223,9 +224,10 @@ void checkExpectations(Loader& loader, const Scenario& s) {
         std::string what = "a timeline send to \"" + e.peer + "\"";
         if (received->from) what += " from \"" + received->from->label() + "\"";
         if (received->channel) what += " on channel " + std::to_string(*received->channel);
-        loader.error(p + "/received", "expected " + what +
-                                          " that could deliver these messages, got none; "
-                                          "the expectation could never be met");
+        loader.error(p + "/received",
+                     "expected " + what +
+                         " that could deliver these messages (or a sender marked \"game\": "
+                         "true), got none; the expectation could never be met");
       }
     } else if (const auto* session = std::get_if<SessionCheck>(&e.check)) {
       if (peer_id != 0 && session->with.steam_id == peer_id) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading one expectation: whose view, what is checked (received / signal / session) and
 // when (by_ms / at_ms / between_ms, or at the end).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading one link rule: which links it names and the LinkConditions fields it sets.
 
 #include "fields.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Typed readers and error reporting of the loader.
 
 #include <algorithm>

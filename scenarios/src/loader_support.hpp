@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The loader's working state: the document, its source map, the diagnostics collected so
 // far, and typed readers that report "expected ..., got ..." at the right position.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading one timeline entry: its time and exactly one network change or peer action.
 
 #include <limits>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Small behaviours of the scenario model.
 
 #include <algorithm>

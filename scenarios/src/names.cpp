@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Name tables for numbers a scenario may write by name, the accepted keys of each object
 // kind, and "did you mean" suggestions.
 
@@ -138,7 +139,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& acceptedKey
          {"$schema", "name", "description", "seed", "duration_ms", "clock", "config", "peers",
           "links", "timeline", "expect"}},
         {"config", config},
-        {"peer", {"steam_id", "accept", "poll_ms", "reading", "external"}},
+        {"peer", {"steam_id", "accept", "poll_ms", "reading", "external", "game"}},
         {"link", link},
         {"timeline_entry",
          {"at_ms", "description", "links", "partition", "heal", "peer", "send", "accept",

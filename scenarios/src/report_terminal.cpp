@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The terminal report.
 
 #include <unistd.h>

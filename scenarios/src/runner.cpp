@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Driving one scenario run: network set-up, the peers' game loops, the timeline, and
 // collecting the results.
 
@@ -87,8 +88,13 @@ std::vector<std::uint8_t> sizedPayload(std::uint64_t seq, std::size_t size) {
   return payload;
 }
 
-ScenarioRun::ScenarioRun(const Scenario& scenario, const RunOptions& options)
-    : s_(scenario), options_(options), seed_(options.seed.value_or(scenario.seed)) {}
+ScenarioRun::ScenarioRun(const Scenario& scenario, const RunOptions& options, Network* external,
+                         GameHooks* games)
+    : s_(scenario),
+      options_(options),
+      seed_(options.seed.value_or(external != nullptr ? external->config().seed : scenario.seed)),
+      net_(external),
+      games_(games) {}
 
 std::int64_t ScenarioRun::nowUs() const {
   return net_->now().count() - t0_;
@@ -104,23 +110,24 @@ PeerRun& ScenarioRun::peerRun(const std::string& name) {
 }
 
 ScenarioRun::~ScenarioRun() {
-  if (!net_) return;
+  if (net_ == nullptr) return;
   stopActions();
   if (external_attached_) options_.external->detach();
+  if (games_ != nullptr) games_->finish();
   net_->setTraceSink(nullptr);
-  net_.reset();
+  owned_net_.reset();
 }
 
 void ScenarioRun::scheduleAt(std::int64_t t_us, std::function<void()> action) {
-  net_->schedule(std::chrono::microseconds(t0_ + t_us), [this, action = std::move(action)] {
-    std::lock_guard lock(action_mutex_);
-    if (!stopped_) action();
+  net_->schedule(std::chrono::microseconds(t0_ + t_us), [gate = gate_, action = std::move(action)] {
+    std::lock_guard lock(gate->mutex);
+    if (!gate->stopped) action();
   });
 }
 
 void ScenarioRun::stopActions() {
-  stopped_ = true;
-  std::lock_guard wait_for_running(action_mutex_);
+  std::lock_guard wait_for_running(gate_->mutex);
+  gate_->stopped = true;
 }
 
 void ScenarioRun::onTrace(const TraceEvent& event) {
@@ -186,9 +193,12 @@ void ScenarioRun::setUp() {
                              "with steamsim serve --scenario " +
                              s_.file);
   }
-  NetworkConfig config = s_.networkConfig(seed_);
-  if (options_.external != nullptr) config.clock = ClockMode::RealTime;
-  net_ = std::make_unique<Network>(config);
+  if (net_ == nullptr) {
+    NetworkConfig config = s_.networkConfig(seed_);
+    if (options_.external != nullptr) config.clock = ClockMode::RealTime;
+    owned_net_ = std::make_unique<Network>(config);
+    net_ = owned_net_.get();
+  }
   net_->setTraceSink([this](const TraceEvent& event) { onTrace(event); });
   t0_ = net_->now().count();
   end_us_ = msToUs(s_.duration_ms);
@@ -196,24 +206,28 @@ void ScenarioRun::setUp() {
 
   peers_.reserve(s_.peers.size());
   for (const PeerSpec& spec : s_.peers) names_[spec.steam_id] = spec.name;
+  if (names_.size() != s_.peers.size()) {
+    throw std::invalid_argument("two peers of the scenario have the same Steam ID");
+  }
   for (const PeerSpec& spec : s_.peers) {
-    Peer& api = net_->addPeer(spec.steam_id);
+    Peer& api =
+        net_->hasPeer(spec.steam_id) ? net_->peer(spec.steam_id) : net_->addPeer(spec.steam_id);
     peer_index_[spec.name] = peers_.size();
     peers_.push_back(PeerRun{&spec, &api, spec.reading, {}, {}});
   }
   for (std::size_t i = 0; i < peers_.size(); ++i) {
     PeerRun* p = &peers_[i];
-    p->api->onSessionRequest([this, p](SteamId remote) {
+    p->on_request = p->api->onSessionRequest([this, p](SteamId remote) {
       const std::int64_t t = nowUs();
       {
         std::lock_guard lock(state_mutex_);
         p->signals.push_back({t, SignalKind::SessionRequest, remote, 0, 0, {}});
       }
-      if (p->spec->accept == AcceptPolicy::Auto && !p->spec->external) {
+      if (!p->game && !p->spec->external && p->spec->accept == AcceptPolicy::Auto) {
         (void)p->api->acceptSessionWithUser(remote);
       }
     });
-    p->api->onSessionFailed([this, p](const SessionFailed& failed) {
+    p->on_failed = p->api->onSessionFailed([this, p](const SessionFailed& failed) {
       const std::int64_t t = nowUs();
       std::lock_guard lock(state_mutex_);
       p->signals.push_back({t, SignalKind::SessionFailed, failed.remote_steam_id, failed.reason,
@@ -256,6 +270,9 @@ void ScenarioRun::setUp() {
     }
   }
   applyLinkRules(s_.links);
+  if (games_ != nullptr) {
+    for (std::size_t i = 0; i < peers_.size(); ++i) peers_[i].game = games_->start(i);
+  }
 }
 
 void ScenarioRun::applyLinkRules(const std::vector<LinkRule>& rules) {
@@ -293,7 +310,9 @@ void ScenarioRun::schedulePoll(std::size_t peer, std::int64_t t_us) {
 void ScenarioRun::poll(std::size_t index) {
   PeerRun& p = peers_[index];
   if (p.api->crashed()) return;
-  if (!p.spec->external) {
+  if (p.game) {
+    games_->poll(index);
+  } else if (!p.spec->external) {
     if (!net_->config().embed_callbacks) p.api->runCallbacks();
     if (p.reading) drain(p);
   }
@@ -313,34 +332,8 @@ void ScenarioRun::drain(PeerRun& p) {
 
 void ScenarioRun::record(PeerRun& p, const std::vector<Message>& batch) {
   const std::int64_t t = nowUs();
-  {
-    {
-      std::lock_guard lock(state_mutex_);
-      for (const Message& m : batch) {
-        ReadMessage r;
-        r.t_us = t;
-        r.from = m.identity;
-        r.channel = m.channel;
-        r.reliable = (m.flags & NETWORKING_SEND_RELIABLE) != 0;
-        const std::uint64_t h = hashBytes(m.payload.data(), m.payload.size());
-        auto stream = sent_.find({m.identity, p.spec->steam_id, m.channel});
-        if (stream == sent_.end()) {
-          r.kind = ReadMessage::Kind::Unknown;
-        } else if (auto q = stream->second.pending.find(h);
-                   q != stream->second.pending.end() && !q->second.empty()) {
-          r.seq = q->second.front();
-          q->second.pop_front();
-          stream->second.last[h] = r.seq;
-        } else if (auto last = stream->second.last.find(h); last != stream->second.last.end()) {
-          r.kind = ReadMessage::Kind::Duplicate;
-          r.seq = last->second;
-        } else {
-          r.kind = ReadMessage::Kind::Unknown;
-        }
-        p.read.push_back(r);
-      }
-    }
-  }
+  std::lock_guard lock(state_mutex_);
+  for (const Message& m : batch) recordReadLocked(p, m, t);
 }
 
 void ScenarioRun::attachExternal() {
@@ -360,6 +353,36 @@ void ScenarioRun::attachExternal() {
   });
   // Run time starts once every process is there.
   t0_ = net_->now().count();
+}
+
+void ScenarioRun::recordRead(std::size_t index, const Message& message) {
+  const std::int64_t t = nowUs();
+  std::lock_guard lock(state_mutex_);
+  recordReadLocked(peers_[index], message, t);
+}
+
+void ScenarioRun::recordReadLocked(PeerRun& p, const Message& m, std::int64_t t) {
+  ReadMessage r;
+  r.t_us = t;
+  r.from = m.identity;
+  r.channel = m.channel;
+  r.reliable = (m.flags & NETWORKING_SEND_RELIABLE) != 0;
+  const std::uint64_t h = hashBytes(m.payload.data(), m.payload.size());
+  auto stream = sent_.find({m.identity, p.spec->steam_id, m.channel});
+  if (stream == sent_.end()) {
+    r.kind = ReadMessage::Kind::Unknown;
+  } else if (auto q = stream->second.pending.find(h);
+             q != stream->second.pending.end() && !q->second.empty()) {
+    r.seq = q->second.front();
+    q->second.pop_front();
+    stream->second.last[h] = r.seq;
+  } else if (auto last = stream->second.last.find(h); last != stream->second.last.end()) {
+    r.kind = ReadMessage::Kind::Duplicate;
+    r.seq = last->second;
+  } else {
+    r.kind = ReadMessage::Kind::Unknown;
+  }
+  p.read.push_back(r);
 }
 
 // ---- timeline -------------------------------------------------------------------------
@@ -462,9 +485,16 @@ void ScenarioRun::runEntry(std::size_t index) {
             sendSeries(index, 0);
           }
         } else if constexpr (std::is_same_v<T, CrashAction>) {
-          net_->crash(peerRun(entry.peer).spec->steam_id);
+          PeerRun& p = peerRun(entry.peer);
+          net_->crash(p.spec->steam_id);
+          if (p.game) games_->crashed(peer_index_.at(entry.peer));
         } else if constexpr (std::is_same_v<T, RestartAction>) {
-          net_->restart(peerRun(entry.peer).spec->steam_id);
+          PeerRun& p = peerRun(entry.peer);
+          const bool was_crashed = p.api->crashed();
+          net_->restart(p.spec->steam_id);
+          if (games_ != nullptr && was_crashed && !p.api->crashed()) {
+            p.game = games_->start(peer_index_.at(entry.peer));
+          }
         } else if constexpr (std::is_same_v<T, ReadingAction>) {
           peerRun(entry.peer).reading = action.on;
         } else {
@@ -510,11 +540,17 @@ RunResult ScenarioRun::run() {
   }
 
   // The game loops' last look at the end of the run.
-  for (PeerRun& p : peers_) {
+  for (std::size_t i = 0; i < peers_.size(); ++i) {
+    PeerRun& p = peers_[i];
     if (p.api->crashed() || p.spec->external) continue;
+    if (p.game) {
+      games_->poll(i);
+      continue;
+    }
     if (!net_->config().embed_callbacks) p.api->runCallbacks();
     if (p.reading) drain(p);
   }
+  if (games_ != nullptr) games_->finish();
   for (std::size_t e = 0; e < s_.expectations.size(); ++e) {
     const Expectation& ex = s_.expectations[e];
     CheckState& state = checks_[expectation_check_[e]];
@@ -558,6 +594,10 @@ RunResult ScenarioRun::run() {
     collectors_.clear();
   }
   net_->setTraceSink(nullptr);
+  for (PeerRun& p : peers_) {
+    p.on_request.disconnect();
+    p.on_failed.disconnect();
+  }
   for (CheckState& state : checks_) {
     if (state.result.passed) state.result.context.clear();
     result.checks.push_back(std::move(state.result));

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One run of a scenario: the network, each peer's game loop and what it saw, the timeline,
 // and the checks. runner.cpp drives it; run_checks.cpp evaluates the expectations.
@@ -47,6 +48,22 @@ struct PeerRun {
   bool reading = true;
   std::vector<ReadMessage> read;
   std::vector<SignalRecord> signals;
+  bool game = false;  ///< played by a game object (runScenarioWith), not the built-in loop
+  ScopedSignalConnection on_request;  ///< the run's recording handlers on `api`
+  ScopedSignalConnection on_failed;
+};
+
+/// The game objects of a runScenarioWith run (game_run.cpp), called by the run.
+class GameHooks {
+ public:
+  virtual ~GameHooks() = default;
+  /// Makes peer `peer`'s game object. \return false if the built-in loop plays it.
+  virtual bool start(std::size_t peer) = 0;
+  virtual void poll(std::size_t peer) = 0;
+  /// The peer crashed: its game object goes.
+  virtual void crashed(std::size_t peer) = 0;
+  /// Destroys every game object (the end of the run).
+  virtual void finish() = 0;
 };
 
 /// Progress of one check while the run goes on.
@@ -67,12 +84,20 @@ inline constexpr std::size_t kPairwiseLinkPeers = 64;
 
 class ScenarioRun {
  public:
-  ScenarioRun(const Scenario& scenario, const RunOptions& options);
+  /// `external`: run on this network instead of a fresh one; `games`: the game objects.
+  ScenarioRun(const Scenario& scenario, const RunOptions& options, Network* external = nullptr,
+              GameHooks* games = nullptr);
   /// Stops the network (and its thread, in real time) before any member goes away.
   ~ScenarioRun();
   ScenarioRun(const ScenarioRun&) = delete;
   ScenarioRun& operator=(const ScenarioRun&) = delete;
   RunResult run();
+
+  // ---- used by game_run.cpp ----
+  Network& network() { return *net_; }
+  PeerRun& peerAt(std::size_t index) { return peers_[index]; }
+  /// Records a message peer `index`'s game read, as the built-in loop records its reads.
+  void recordRead(std::size_t index, const Message& message);
 
   // ---- used by run_checks.cpp ----
   std::int64_t nowUs() const;  ///< run time
@@ -92,6 +117,11 @@ class ScenarioRun {
     std::unordered_map<std::uint64_t, std::deque<std::uint64_t>> pending;  // hash -> seqs
     std::unordered_map<std::uint64_t, std::uint64_t> last;                 // hash -> seq
   };
+  /// Scheduled actions run only while the run lasts, even on a network that outlives it.
+  struct ActionGate {
+    std::mutex mutex;  // held while a scheduled action runs
+    bool stopped = false;
+  };
   struct Collector {
     std::size_t check = 0;
     std::size_t remaining = 0;
@@ -109,6 +139,7 @@ class ScenarioRun {
   void record(PeerRun& p, const std::vector<Message>& batch);
   /// Connects the external peers' processes (RunOptions::external).
   void attachExternal();
+  void recordReadLocked(PeerRun& p, const Message& m, std::int64_t t);
   void scheduleTimeline();
   void runEntry(std::size_t index);
   void sendSeries(std::size_t entry, int i);
@@ -124,7 +155,9 @@ class ScenarioRun {
   const Scenario& s_;
   RunOptions options_;
   std::uint64_t seed_ = 0;
-  std::unique_ptr<Network> net_;
+  std::unique_ptr<Network> owned_net_;  // unless the run is on an external network
+  Network* net_ = nullptr;
+  GameHooks* games_ = nullptr;
   std::int64_t t0_ = 0;
   std::int64_t end_us_ = 0;
   std::vector<PeerRun> peers_;
@@ -141,8 +174,7 @@ class ScenarioRun {
   /// Per peer index: the `session` expectations its game loop checks at every tick.
   std::vector<std::vector<std::size_t>> session_checks_;
 
-  std::mutex action_mutex_;  // held while a scheduled action runs
-  std::atomic<bool> stopped_{false};
+  std::shared_ptr<ActionGate> gate_ = std::make_shared<ActionGate>();
   bool external_attached_ = false;
   std::mutex state_mutex_;  // records; never held across a Network call
   std::map<Stream, SentIndex> sent_;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A small JSON scanner that records where each value starts. It runs only on text the JSON
 // parser already accepted, so it follows the grammar without reporting errors.
 

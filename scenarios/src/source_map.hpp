@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Positions of every value (and member key) of a JSON text, by JSON pointer, so the loader
 // can report "file:line:column: /pointer: ...". Also finds duplicate object keys, which the

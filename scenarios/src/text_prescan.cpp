@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The raw-text pre-scan: nesting depth and overflowing numbers, in one pass with an explicit
 // stack (no recursion); the pointer text is built only when a problem is reported.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A linear, non-recursive pass over a scenario's raw text before the JSON parser sees it:
 // refuses nesting deeper than a limit and numbers no double can hold, each with its

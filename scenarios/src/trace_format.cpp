@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Formatting trace events.
 
 #include "trace_format.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Trace events as text: one readable line for failure context, one JSON object per line for
 // --trace files.

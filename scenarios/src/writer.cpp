@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Writing a Scenario back as a document the loader reads to an equal Scenario.
 
 #include "fields.hpp"
@@ -164,6 +165,7 @@ nlohmann::ordered_json toJson(const Scenario& s) {
     peer["poll_ms"] = p.poll_ms;
     if (p.external) peer["external"] = true;
     if (!p.reading) peer["reading"] = false;
+    if (p.game) peer["game"] = true;
     peers[p.name] = peer;
   }
   out["peers"] = peers;

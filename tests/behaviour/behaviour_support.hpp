@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Helpers shared by the behaviour tests: a small simulated world with two peers, payloads
 // carrying sequence numbers, a recorder of signals, and polling helpers. Public API only.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SPEC §3 calibration figures (GameNetworkingSockets on real loopback), reproduced in virtual
 // time within 15%.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // B7, B9, B10, B14: sending on a broken session, closing sessions and channels, and what
 // the peer sees when closed.
 

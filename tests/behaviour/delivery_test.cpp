@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // B15-B19, B21, B22: reliable and unreliable delivery, size limits, the send buffer, Nagle,
 // received message fields and channel queues.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // B20 pacing cost: at the default send rate (262144 B/s) a sender that keeps its queue full
 // of 64-byte messages delivers them at Steam's rate (SPEC §3 calibration: 3866 msg/s
 // unreliable, 3751 msg/s reliable, ~68 wire bytes per message), within 15%, in virtual time.

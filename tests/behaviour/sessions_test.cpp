@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // B1-B5: session creation, session requests, accepting, the reliable kludge before
 // Connected, and symmetric connect.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // B25: signals are queued and delivered by runCallbacks() (or by the clock when
 // embed_callbacks is on), in the order they occurred.
 

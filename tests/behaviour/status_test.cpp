@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // B8, B20, B23, B24: getSessionConnectionInfo, pacing and queue time, connection info and
 // the measured real-time status.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // B6, B11, B12, B13: the handshake timeout, the idle timeout, the connected timeout, and
 // when a failure is posted versus silently reset.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Compiles and runs a program against the installed steamsim using only what
 # `pkg-config --cflags --libs steamsim` prints.
 # Usage: cmake -DPKG_CONFIG=<exe> -DPREFIX=<install> -DLIBDIR=<lib> -DCXX=<compiler>

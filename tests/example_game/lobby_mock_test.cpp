@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Unit tests of the example Lobby against steamsim::MockNetworkingMessages: what it sends,
 // how it reacts to signals and to the messages it receives. No network involved.
 #include <gmock/gmock.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Integration tests of the example Lobby on a simulated network: a host and two players
 // over lossy, slow, reordering links, in virtual time; an outage and the recovery from it.
 #include <gmock/gmock.h>

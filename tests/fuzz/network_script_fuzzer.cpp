@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Structured fuzz target: the input is a script of API calls, link changes, partitions,
 // crashes and time advances on a 3-peer virtual network.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Standalone replay for a fuzz target built without libFuzzer: runs every file of the given
 // directories (or files) through LLVMFuzzerTestOneInput. With no arguments it replays the
 // committed seed corpus the build points it at (STEAMSIM_FUZZ_CORPUS). A failed invariant

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Time and memory bounds for one fuzz input: a target aborts (so the fuzzer or the corpus
 // replay reports the input) when handling it took longer or grew the process's peak

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz target: the scenario loader. Any bytes must load or be rejected with diagnostics,
 // never crash or throw, within bounded time and memory (deep nesting, huge numbers and
 // thousands of peers included); a scenario that loads survives a round trip through toJson.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz target: a scenario file loaded and, when valid, run, within bounded time and memory.
 // The loader's limits are set small here (a few peers, a short run, little scheduled work),
 // so every input the loader accepts must also run quickly: that checks the limits really

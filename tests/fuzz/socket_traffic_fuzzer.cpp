@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz target: other programs writing to the peers' live sockets during a transfer.
 //
 // Two peers A and B in virtual time; A keeps sending self-verifying reliable and unreliable

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz target: the wire decoder (sim/wire.hpp decode + FrameReader).
 //
 // Input: first byte selects the mode, the rest is a datagram.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The steamsim Godot addon on its own, in headless Godot: its constants and signals, the
 // start-up calls with no server, a silent server and bad configuration, and argument
 // validation while attached to a real `steamsim serve`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// A child process with captured stdout and stderr, for tests that drive `steamsim serve`

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "godot_harness.hpp"
 
 #include <arpa/inet.h>

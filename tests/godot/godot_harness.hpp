@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// Runs `steamsim serve` and headless Godot processes of the sample game for the `godot`

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The sample lobby game (godot/example) as three headless Godot processes attached to one
 // `steamsim serve` with 10% loss on every link: a host and two players. Player 2 leaves
 // cleanly; player 1 is partitioned from the host. Each process reports what it observed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Starting the real `steamsim serve` and client programs from a test: a child process with
 // its stdin and stdout on pipes, read line by line with a bounded wait; killed if still

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The behaviour rules that make sense across processes, run twice from one body: against
 // in-process peers and against RemotePeers attached through the server. Both must give the
 // same answers: the protocol carries exactly what the in-process call returns.

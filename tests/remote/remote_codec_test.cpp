@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The attach protocol's codec: every structure survives a round trip field for field, and
 // every malformed body is refused with a DecodeError, never read past its end.
 

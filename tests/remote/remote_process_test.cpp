@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Several processes: the real `steamsim serve` and game-like client processes attached to
 // it by Steam ID. Reliable and unreliable traffic under loss, a partition seen as 5003 on
 // the other side, a client killed with SIGKILL noticed by the others, a clean stop, and a

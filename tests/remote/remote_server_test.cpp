@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The server's own duties: the handshake, tokens, one client per Steam ID, control
 // requests, frames too large for one response, and hostile clients (garbage, half frames,
 // oversized frames, floods). A hostile client is dropped alone; the server keeps serving.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Helpers of the remote tests: a real-time network with a server in the test, peers that
 // are either in-process handles or RemotePeers attached through the server (so one test

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A game-like client process for the multi-process tests: attaches to `steamsim serve` as a
 // Steam ID with RemotePeer, accepts every session request, writes --ready-file, then runs
 // one command per line from stdin and answers one line on stdout:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The command line used carelessly or with hostile input: bad seeds, outputs that would
 // overwrite inputs or each other, files that are not files, enormous sweeps, and running
 // out of file descriptors. Each must end with exit status 2 (or 1) and a clear message,

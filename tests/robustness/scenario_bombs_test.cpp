@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Scenario files built to exhaust time or memory: each must be refused with a clear error
 // (position and JSON pointer), without reading or building what it asks for.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Scenarios with thousands of peers: validation and runs must cost memory in proportion to
 // the links configured and the sessions opened, never to the square of the peer count.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Numbers at the edges of their types and API misuse: huge timeouts and durations, a null
 // payload pointer, and destroying the network from inside its own callbacks.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every bundled scenario (scenarios/library) is valid and passes with its own seed.
 
 #include <gtest/gtest.h>

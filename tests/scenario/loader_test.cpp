@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The loader: defaults, names for numbers, link layering, round trips through toJson, and
 // finding files.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Malformed scenario files are rejected before anything runs, each with the exact
 // `file:line:column: /json/pointer: expected ..., got ...` message.
 
@@ -38,7 +39,7 @@ const std::vector<Case>& cases() {
         "unknown key \"descripton\" (did you mean \"description\"?)"}},
       {"unknown_peer_key.json",
        {"unknown_peer_key.json:5:30: /peers/host/acept: expected one of the keys steam_id, "
-        "accept, poll_ms, reading, got unknown key \"acept\" (did you mean \"accept\"?)"}},
+        "accept, poll_ms, reading, game, got unknown key \"acept\" (did you mean \"accept\"?)"}},
       {"wrong_type_seed.json",
        {"wrong_type_seed.json:3:11: /seed: expected an unsigned 64-bit integer, got \"seven\""}},
       {"bad_accept_policy.json",
@@ -88,8 +89,8 @@ const std::vector<Case>& cases() {
         "policy is \"manual\" or \"auto\", got \"host\", which has \"accept\": \"ignore\""}},
       {"received_with_no_sender.json",
        {"received_with_no_sender.json:9:35: /expect/0/received: expected a timeline send to "
-        "\"host\" from \"guest\" on channel 2 that could deliver these messages, got none; the "
-        "expectation could never be met"}},
+        "\"host\" from \"guest\" on channel 2 that could deliver these messages (or a sender "
+        "marked \"game\": true), got none; the expectation could never be met"}},
       {"unknown_signal.json",
        {"unknown_signal.json:6:33: /expect/0/signal: expected \"session_request\" or "
         "\"session_failed\", got \"session_fail\" (did you mean \"session_failed\"?)"}},

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reports: JUnit XML well-formed with the right counts and escaping; the JSON report; the
 // terminal report with and without colour.
 

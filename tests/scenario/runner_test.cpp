@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The runner: determinism of the trace hash, failures with expected/actual/trace context,
 // action results, the JSON Lines trace, crashed peers, and the real-time clock.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // scenarios/schema/scenario.schema.json and the loader accept the same keys.
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // A small XML well-formedness check for the JUnit reports: balanced tags, quoted attributes,
 // known entities only, no raw '<' or '&' in text, one root element.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Soak (B15, B16, SPEC §8): many seeds of mixed reliable and unreliable traffic in both
 // directions over a heavily impaired link, with a partition that heals and loss that changes
 // mid-run. Every reliable message must arrive exactly once, in order, byte-identical; no

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Self-verifying message payloads for the soak test and the structured fuzzer.
 //

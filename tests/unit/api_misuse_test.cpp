@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // API misuse (B17, SPEC §2, §8): every function called with invalid arguments returns the
 // documented value and never crashes; the Network's own functions throw the documented
 // exceptions.

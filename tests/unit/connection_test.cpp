@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Connection-level tests for what the public API cannot provoke: close frames with an empty
 // debug string (B14), the peer's "no connection" reply (5010), and an oversized message in
 // the reliable stream (5002). A fake host captures what the connection emits.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // File descriptors (SPEC §8): each peer holds exactly one, its socket, so many peers fit
 // under a low `ulimit -n`; running out still gives a clear std::system_error.
 

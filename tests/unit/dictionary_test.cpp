@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // toDictionary: exactly GodotSteam's keys and value types (int, float, String; payloads as
 // arrays of byte values) for messages, session connection info and session failures.
 #include "steamsim/dictionary.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Other programs writing to the peers' sockets (SPEC §4, §8): a flood of foreign datagrams
 // cannot stall `advance`, and datagrams sent from a peer's own address that the network did
 // not write are never taken for its own, so its genuine datagrams are always read.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Hostile traffic (SPEC §4 wire format, §8): while two peers move a large reliable transfer,
 // a stranger's UDP socket floods one peer with garbage, truncated headers, bad checksums and
 // well-formed packets that lie (another Steam ID, stale connection ids, the wrong receiver,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // LinkImpairment: each stage's statistics and bounds with fixed seeds, the order of stages,
 // counters, and determinism of the per-link random streams.
 

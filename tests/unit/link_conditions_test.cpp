@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // LinkConditions::validate, NetworkConfig::validate and the trace kind names.
 
 #include <gmock/gmock.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The simulated network as a whole: determinism of the trace, datagrams really crossing
 // sockets, virtual time, per-link independence, partitions and crashes.
 #include <gtest/gtest.h>

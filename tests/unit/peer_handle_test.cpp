@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Network::handle: a NetworkingMessages that game code may keep after the Network is gone.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Real-time concurrency (SPEC §2: "every API call is thread-safe"): several threads call
 // every API function at once for about a second of wall time; afterwards every reliable
 // message has arrived exactly once and in order per sender and channel. Meant to run under

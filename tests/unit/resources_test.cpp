@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Resources (SPEC §8): a game that never reads cannot make a peer hold unbounded memory when
 // NetworkConfig::max_unread_bytes is set, and sockets are released when peers crash and when
 // networks are destroyed.

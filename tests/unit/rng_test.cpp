@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Rng: range and mean of the uniform draws, reproducibility, independent per-link streams.
 
 #include "rng.hpp"

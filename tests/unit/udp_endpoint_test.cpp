@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // UdpEndpoint: real loopback sockets on ephemeral ports.
 
 #include "udp_endpoint.hpp"

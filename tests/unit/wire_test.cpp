@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Wire codec: round trips, writer bounds, and a decoder that rejects everything malformed.
 
 #include "wire.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // steamsim_bench: the SPEC §7 performance targets P1..P6, the calibration fidelity row and
 // cost-scaling rows. Every wall-clock window is accompanied by the CPU other processes used

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the rest of the machine is doing while the benchmark measures: CPU used by other
 // processes (all of /proc/stat's busy time minus this process's and its reaped children's
 // getrusage time), waiting for an idle machine, and running a workload on one core only.

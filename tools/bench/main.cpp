@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // steamsim_bench [--quick] [--json FILE] [--only P1,P3,...] [--runs N] [--idle-wait S]
 //                [--max-others CORES] [--retries N] [--messages N]
 // Runs the SPEC §7 workloads in interleaved rounds (raw UDP baseline, workload, baseline,

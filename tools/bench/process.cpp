@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Process helpers: peak RSS, file-descriptor limit, CPU time, and running the crowd workload
 // in a child process so its peak RSS is measured alone.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Raw-UDP baselines with plain POSIX sockets: one thread, 127.0.0.1, 64-byte datagrams.
 
 #include <arpa/inet.h>

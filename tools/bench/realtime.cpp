@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // P1/P2/P6 (throughput with pacing lifted) and P5 (one-way latency), two RealTime peers.
 
 #include <algorithm>

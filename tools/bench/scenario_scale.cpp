@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Scenario scaling rows (SC*): a scenario of N peers, each opening one session with its
 // neighbour, validated and run through the scenario loader and runner, in a child process
 // so its peak RSS is its own. The per-peer cost must stay flat from 10 to 10,000 peers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // One row of steamsim_bench's report: a figure measured once per round, the CPU other
 // processes used during each measurement, and the row's target. The verdict uses only the

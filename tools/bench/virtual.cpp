@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Virtual-time workloads: calibration fidelity (default pacing), P3 (steady reliable
 // traffic under loss and lag) and P4/scaling (many peers).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // The subcommands of the steamsim command line. Each returns the process exit status:
 // 0 all passed / valid, 1 an expectation failed, 2 invalid input.
@@ -29,6 +30,7 @@ struct RunCommandOptions {
   std::string junit;
   std::string json;
   std::string trace;
+  std::string shard;  ///< "K/N", empty if not given
   std::size_t context = 12;
   bool verbose = false;
   bool progress = true;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Option and output checks of steamsim run (see option_checks.hpp).
 
 #include "option_checks.hpp"

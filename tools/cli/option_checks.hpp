@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // Checks of command-line values and outputs done before anything runs, so a bad option
 // costs nothing and no output silently overwrites an input or another output.

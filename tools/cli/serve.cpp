@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // steamsim serve: the network, the attach server, the token and ready files, the status
 // line, signals, and the scenario mode with run's reports and exit codes.
 

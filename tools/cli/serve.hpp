@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // steamsim serve: one simulated network in real time that other processes attach to as
 // Steam IDs (remote/protocol/PROTOCOL.md).

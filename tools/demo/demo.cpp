@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // steamsim_demo: two simulated Steam IDs exchange messages over an impaired link and the
 // program prints what happened — sessions, delivery, timing, and a failure and recovery.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs the GDScript 2 grammar used by the `godot.parses_as_gdscript2` test, exactly as
 # pinned in package-lock.json (prebuilt native modules; nothing is compiled).
 set -euo pipefail

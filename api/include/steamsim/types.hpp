@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// Identifiers, result codes, connection states, end reasons and send flags of the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 tool
 extends EditorPlugin
 # Registers the `Steam` autoload when the addon is enabled and removes it when disabled.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 @tool
 extends EditorPlugin
 # Godot 4 spelling of plugin.gd: registers the `Steam` autoload while the addon is enabled.

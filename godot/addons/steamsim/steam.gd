@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 extends Node
 # The `Steam` autoload of the steamsim addon: GodotSteam's Networking Messages calls,
 # signals and constants, answered by a simulated Steam ID attached to `steamsim serve`.

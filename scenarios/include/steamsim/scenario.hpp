@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// Scripted JSON network scenarios (steamsim::scenario): the model, the loader and its
@@ -5,6 +6,7 @@
 /// file format.
 
 #include "steamsim/scenario/batch.hpp"
+#include "steamsim/scenario/game.hpp"
 #include "steamsim/scenario/loader.hpp"
 #include "steamsim/scenario/model.hpp"
 #include "steamsim/scenario/names.hpp"

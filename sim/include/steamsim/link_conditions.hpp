@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// Impairment of one directed link (`from -> to`), applied at the sender in this order:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// The event trace: every datagram and its impairment decision, API calls, signals and

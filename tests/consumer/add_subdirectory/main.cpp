@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Uses steamsim added with add_subdirectory: a simulated network and the mock.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

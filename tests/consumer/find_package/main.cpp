@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Uses an installed steamsim: a simulated network (steamsim::sim) and the mock with its
 // matchers (steamsim::mock).
 #include <gmock/gmock.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Built with nothing but `pkg-config --cflags --libs steamsim`: two simulated peers
 // exchange a message. Exits 0 on success.
 #include <chrono>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 extends Node
 # Checks of the steamsim addon alone, run by headless Godot (tests/godot/addon_test.cpp).
 # `--check=NAME` picks one; each prints "STEAMSIM-REPORT {json}" and quits. The C++ side

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// steamsim::remote: a process attaches to a `steamsim serve` network as a Steam ID and gets

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// Many runs at once: finding scenario files, validating them all, and running scenarios

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// Reading scenario files: JSON syntax (comments allowed), then every key, type, range and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// The scenario model: what a scenario file says, validated and with every name resolved.
@@ -50,6 +51,10 @@ struct PeerSpec {
   /// true: another process plays this peer: it attaches to `steamsim serve --scenario` as
   /// this Steam ID; the runner runs no game loop for it (see RunOptions::external).
   bool external = false;
+  /// true: in runScenarioWith the game's own code plays this peer and sends messages the
+  /// timeline does not name, so `received` expectations from it need no timeline send.
+  /// (`steamsim run` plays it with the built-in loop.)
+  bool game = false;
   Origin origin;
   friend bool operator==(const PeerSpec&, const PeerSpec&) = default;
 };

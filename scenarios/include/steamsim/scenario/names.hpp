@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// Names a scenario file may use for numbers (send flags, results, connection states, end

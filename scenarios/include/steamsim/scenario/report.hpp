@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// Reports of scenario runs: the terminal summary, JUnit XML and a JSON document.
@@ -46,8 +47,9 @@ void writeSummary(std::ostream& out, const RunTally& tally, const TerminalStyle&
 void writeDiagnostics(std::ostream& out, const std::vector<Diagnostic>& errors,
                       const TerminalStyle& style);
 
-/// JUnit XML: one <testsuite> per run, one <testcase> per check, <failure> with the message
-/// and the details, <error> when the run could not complete.
+/// JUnit XML: one <testsuite> per run, one <testcase> per check (its time an equal share of
+/// the run's wall time), <failure> with the message and the details, <error> when the run
+/// could not complete.
 void writeJUnit(std::ostream& out, const std::vector<RunResult>& runs);
 /// A JSON document with every run, every check and a summary.
 void writeJsonReport(std::ostream& out, const std::vector<RunResult>& runs);

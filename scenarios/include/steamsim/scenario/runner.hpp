@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// Running a scenario: a fresh Network, one game loop per peer, the timeline at its times,

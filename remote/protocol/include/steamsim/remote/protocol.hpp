@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// The attach protocol's codec (PROTOCOL.md beside this code): frame constants, a writer

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// Plays a scenario's external peers through the attach protocol: `steamsim serve

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// The server behind `steamsim serve`: accepts attach-protocol connections (PROTOCOL.md) on

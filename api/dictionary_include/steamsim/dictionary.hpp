@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// Conversions to the dictionaries GodotSteam hands to scripts, with its exact keys and
