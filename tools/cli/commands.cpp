@@ -124,25 +124,27 @@ int runCommand(const RunCommandOptions& options) {
       return kExitInvalid;
     }
   }
-  const std::uint64_t run_count = seeds_per_scenario * scenarios.size();
-  const auto jobAt = [&](std::uint64_t index) {
+  const std::uint64_t all_runs = seeds_per_scenario * scenarios.size();
+  // A shard takes every N-th run from its K-th, in file-then-seed order.
+  std::uint64_t shard_first = 0;
+  std::uint64_t shard_stride = 1;
+  std::uint64_t run_count = all_runs;
+  if (!options.shard.empty()) {
+    const Shard shard = *parseShard(options.shard);  // validated by the parser already
+    shard_first = shard.index - 1;
+    shard_stride = shard.count;
+    run_count = all_runs > shard_first ? (all_runs - shard_first - 1) / shard_stride + 1 : 0;
+    if (!options.common.quiet) {
+      std::cout << "shard " << shard.index << "/" << shard.count << ": " << run_count << " of "
+                << all_runs << " run(s)\n";
+    }
+  }
+  const auto jobAt = [&](std::uint64_t local) {
+    const std::uint64_t index = shard_first + local * shard_stride;
     sc::Job job{&scenarios[index / seeds_per_scenario], options.seed};
     if (!options.seeds.empty()) job.seed = first_seed + index % seeds_per_scenario;
     return job;
   };
-
-  if (!options.shard.empty()) {
-    const Shard shard = *parseShard(options.shard);  // validated by the parser already
-    std::vector<sc::Job> mine;
-    for (std::size_t i = 0; i < jobs.size(); ++i) {
-      if (shard.owns(i)) mine.push_back(jobs[i]);
-    }
-    if (!options.common.quiet) {
-      std::cout << "shard " << shard.index << "/" << shard.count << ": " << mine.size() << " of "
-                << jobs.size() << " run(s)\n";
-    }
-    jobs = std::move(mine);
-  }
 
   // Open report files before running, so a bad path costs nothing.
   std::ofstream junit;

@@ -10,11 +10,10 @@
 
 namespace steamsim::cli {
 
+/// Runs K-1, K-1+N, K-1+2N, ... (0-based, in file-then-seed order) belong to shard K of N.
 struct Shard {
   std::size_t index = 1;  ///< K, from 1
   std::size_t count = 1;  ///< N
-  /// Whether run number `run` (0-based, in file-then-seed order) belongs to this shard.
-  bool owns(std::size_t run) const { return run % count == index - 1; }
 };
 
 /// Parses "K/N" with 1 <= K <= N <= 1000000. \return nullopt if malformed.
