@@ -43,6 +43,8 @@ class World : public std::enable_shared_from_this<World> {
   /// A peer emits a datagram: impairment decides its fate; survivors are scheduled.
   void emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagram);
   void notePendingSignals(SteamId steam_id);
+  /// Scratch for the frames of the datagram being handled (one at a time, lock held).
+  wire::ParsedFrames& parsedFrames() { return parsed_frames_; }
   /// Adds an event to the trace hash (and to the sink/record when present). `name` is a
   /// static string; `extra` is appended to the detail text.
   void trace(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes, std::int64_t value,
@@ -186,6 +188,7 @@ class World : public std::enable_shared_from_this<World> {
 
   DatagramPool pool_;
   NetworkCounters counters_;
+  wire::ParsedFrames parsed_frames_;
   const std::uint64_t nonce_;             // this network's datagram tag
   std::vector<Transfer> transfers_;       // queued by events, lock held
   std::vector<Transfer> transferring_;    // owned by the thread doing socket I/O
