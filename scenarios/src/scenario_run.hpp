@@ -158,7 +158,7 @@ class ScenarioRun {
   std::unique_ptr<Network> owned_net_;  // unless the run is on an external network
   Network* net_ = nullptr;
   GameHooks* games_ = nullptr;
-  std::int64_t t0_ = 0;
+  std::atomic<std::int64_t> t0_{0};  // reset once external peers attached; read by their reads
   std::int64_t end_us_ = 0;
   std::vector<PeerRun> peers_;
   std::map<std::string, std::size_t> peer_index_;

@@ -106,7 +106,7 @@ TEST_F(Cli, InvalidFileExitsTwoAndNothingRuns) {
   EXPECT_EQ(out.status, 2) << out.text;
   EXPECT_NE(
       out.text.find("unknown_peer_key.json:5:30: /peers/host/acept: expected one of the "
-                    "keys steam_id, accept, poll_ms, reading, game, got unknown key \"acept\" "
+                    "keys steam_id, accept, poll_ms, reading, external, game, got unknown key \"acept\" "
                     "(did you mean \"accept\"?)"),
       std::string::npos)
       << out.text;

@@ -94,6 +94,9 @@ class Bench {
     if (wanted("SC")) {
       for (Row& row : scenarioScaleRows(o_.quick)) add(std::move(row));
     }
+    if (wanted("R")) {
+      for (Row& row : remoteRows(o_)) add(std::move(row));
+    }
     print();
     if (!o_.json_path.empty()) writeJson();
   }
