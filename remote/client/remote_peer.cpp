@@ -188,7 +188,7 @@ std::vector<Result> RemotePeer::sendMessagesToUser(
 }
 
 void RemotePeer::runCallbacks() {
-  std::lock_guard lock(callbacks_mutex_);
+  std::lock_guard<std::recursive_mutex> lock(callbacks_mutex_);
   const std::vector<protocol::Signal> signals = orFallback(
       [&] {
         return connection_->call(

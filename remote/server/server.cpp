@@ -28,6 +28,9 @@ using protocol::ErrorCode;
 constexpr std::size_t kFlushThreshold = 1U << 20U;
 /// Bytes read from a socket at a time.
 constexpr std::size_t kReadChunk = 64U * 1024U;
+/// Largest frame accepted before the handshake: a Hello with a long token fits easily, and a
+/// stranger cannot make the server hold a 512 KiB buffer.
+constexpr std::uint32_t kMaxHandshakeFrameLength = 4096;
 
 }  // namespace
 
@@ -232,11 +235,15 @@ class Server::Impl {
       const std::size_t available = client->in_used - pos;
       if (available < protocol::kLengthSize) break;
       const std::uint32_t length = protocol::readLength(client->in.data() + pos);
-      if (!protocol::lengthAllowed(length)) {
-        Dispatcher::writeError(client->out, 0, ErrorCode::FrameTooLarge, true,
-                               "frame length " + std::to_string(length) + " outside " +
-                                   std::to_string(protocol::kMinFrameLength) + ".." +
-                                   std::to_string(protocol::kMaxFrameLength));
+      const bool too_large_now = !client->state.welcomed && length > kMaxHandshakeFrameLength;
+      if (!protocol::lengthAllowed(length) || too_large_now) {
+        Dispatcher::writeError(
+            client->out, 0, ErrorCode::FrameTooLarge, true,
+            "frame length " + std::to_string(length) + " outside " +
+                std::to_string(protocol::kMinFrameLength) + ".." +
+                std::to_string(client->state.welcomed ? protocol::kMaxFrameLength
+                                                      : kMaxHandshakeFrameLength) +
+                (client->state.welcomed ? "" : " (before the handshake)"));
         ++refused_;
         client->closing = true;
         break;

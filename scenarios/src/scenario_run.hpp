@@ -121,7 +121,7 @@ class ScenarioRun {
   RunOptions options_;
   std::uint64_t seed_ = 0;
   std::unique_ptr<Network> net_;
-  std::int64_t t0_ = 0;
+  std::atomic<std::int64_t> t0_{0};  // reset once external peers attached; read by their reads
   std::int64_t end_us_ = 0;
   std::vector<PeerRun> peers_;
   std::map<std::string, std::size_t> peer_index_;

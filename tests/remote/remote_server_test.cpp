@@ -204,7 +204,35 @@ TEST_F(RemoteServer, OversizedFrameIsRefusedWithoutReadingIt) {
   ASSERT_TRUE(e);
   EXPECT_EQ(e->code, static_cast<std::uint32_t>(ErrorCode::FrameTooLarge));
   EXPECT_TRUE(big.closedByServer());
+
+  // Before the handshake even 5000 bytes is too much: a Hello is far smaller.
+  RawClient stranger(server_->address());
+  stranger.sendBytes(RawClient::frame(0x0001, 1, std::vector<std::uint8_t>(5000, 'S')));
+  const auto e2 = stranger.readError();
+  ASSERT_TRUE(e2);
+  EXPECT_EQ(e2->code, static_cast<std::uint32_t>(ErrorCode::FrameTooLarge));
+  EXPECT_NE(e2->text.find("before the handshake"), std::string::npos) << e2->text;
   expectServing();
+}
+
+TEST_F(RemoteServer, HandlersMayCallAnyFunctionRunCallbacksToo) {
+  RemotePeer a(options(), kA);
+  RemotePeer b(options(), kB);
+  int nested = 0;
+  b.onSessionRequest([&](SteamId id) {
+    EXPECT_TRUE(b.acceptSessionWithUser(id));
+    ++nested;
+    b.runCallbacks();  // re-entered from a handler: no deadlock
+  });
+  ASSERT_EQ(a.sendMessageToUser(kB, std::string_view("x"), NETWORKING_SEND_RELIABLE, 0),
+            Result::OK);
+  ASSERT_TRUE(net_.runUntil(
+      [&] {
+        b.runCallbacks();
+        return nested > 0;
+      },
+      3s));
+  EXPECT_EQ(nested, 1);
 }
 
 TEST_F(RemoteServer, HalfAFrameThenSilenceTimesOutTheHandshake) {

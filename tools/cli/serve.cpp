@@ -170,6 +170,11 @@ std::optional<int> prepare(const ServeCommandOptions& options, Setup& setup) {
 
 void announce(const std::string& address, const ServeCommandOptions& options) {
   std::cout << "steamsim serve: listening on " << address << std::endl;
+  if (address.rfind("127.", 0) != 0 && address.rfind("[::1]", 0) != 0) {
+    std::cerr << "steamsim serve: warning: " << address
+              << " is not a loopback address; any host that reaches it"
+              << (options.no_token ? "" : " with the token") << " can attach\n";
+  }
   if (!options.ready_file.empty()) {
     if (std::string e = writeReadyFile(options.ready_file, address); !e.empty()) {
       std::cerr << "steamsim serve: " << e << "\n";
@@ -196,7 +201,7 @@ int serveNetwork(const ServeCommandOptions& options, const Setup& setup, const s
     server_options.token = setup.token;
     server = std::make_unique<remote::Server>(*network, server_options);
   } catch (const std::exception& e) {
-    std::cerr << "steamsim serve: cannot listen on " << options.listen << ": " << e.what() << "\n";
+    std::cerr << "steamsim serve: cannot start on " << options.listen << ": " << e.what() << "\n";
     return kExitInvalid;
   }
   server->start();

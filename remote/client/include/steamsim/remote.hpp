@@ -170,7 +170,9 @@ class RemotePeer final : public NetworkingMessages {
  private:
   std::unique_ptr<remote::Connection> connection_;
   SteamId steam_id_;
-  std::mutex callbacks_mutex_;  // one runCallbacks at a time, so signals stay in order
+  // One runCallbacks at a time, so signals stay in order; recursive, since a handler may
+  // call runCallbacks itself.
+  std::recursive_mutex callbacks_mutex_;
 };
 
 /// Drives a served network: links, partitions, crashes, counters, trace hash, as `Network`

@@ -23,8 +23,9 @@ struct ServerOptions {
   std::uint16_t port = 0;
   /// The token a client must present in `Hello`; empty: none required (--no-token).
   std::string token;
-  /// Connections served at once; more are refused with ServerFull.
-  std::size_t max_connections = 1024;
+  /// Connections served at once; more are refused with ServerFull. Each may hold up to one
+  /// frame (512 KiB) of buffer.
+  std::size_t max_connections = 256;
   /// Connections still in the handshake at once; more are refused with ServerFull.
   std::size_t max_handshaking = 64;
   /// A client that has not sent `Hello` after this long is dropped (HelloTimeout).
