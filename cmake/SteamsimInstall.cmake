@@ -2,7 +2,7 @@ include(CMakePackageConfigHelpers)
 
 set(STEAMSIM_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/steamsim")
 
-set(_steamsim_targets steamsim_api steamsim_sim steamsim_scenario)
+set(_steamsim_targets steamsim_api steamsim_steamworks steamsim_sim steamsim_scenario)
 set(STEAMSIM_HAS_MOCK OFF)
 if(TARGET steamsim_mock)
   list(APPEND _steamsim_targets steamsim_mock)
@@ -19,7 +19,8 @@ install(TARGETS ${_steamsim_targets}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
-install(DIRECTORY api/include/ api/mock_include/ sim/include/ scenarios/include/
+install(DIRECTORY api/include/ api/mock_include/ api/steamworks/include/ sim/include/
+  scenarios/include/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.hpp")
 
