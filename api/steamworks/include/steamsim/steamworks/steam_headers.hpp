@@ -15,9 +15,8 @@
 #if __has_include(<steam/isteamnetworkingmessages.h>)
 #include <steam/isteamnetworkingmessages.h>
 #else
-#error \
-    "<steamsim/steamworks.hpp> needs Steam's headers: put the Steamworks SDK's public/ \
-directory (or GameNetworkingSockets' include/) on the include path, or define \
-STEAMSIM_STEAM_HEADER as the header that declares ISteamNetworkingMessages."
+// clang-format off
+#error "<steamsim/steamworks.hpp> needs Steam's headers: the Steamworks SDK's public/ (or GameNetworkingSockets' include/) on the include path, or STEAMSIM_STEAM_HEADER defined as the header declaring ISteamNetworkingMessages."
+// clang-format on
 #endif
 #endif
