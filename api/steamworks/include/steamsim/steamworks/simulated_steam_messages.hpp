@@ -120,7 +120,8 @@ class SimulatedSteamMessages final : public ISteamNetworkingMessages {
     connectSignals();
   }
 
-  /// Callbacks set on this adapter are never called after it is destroyed.
+  /// Callbacks set on this adapter are never called once it is destroyed (destruction waits
+  /// for a callback running on another thread to return).
   ~SimulatedSteamMessages() {
     std::lock_guard lock(hooks_->mutex);
     hooks_->request = nullptr;
@@ -158,8 +159,15 @@ class SimulatedSteamMessages final : public ISteamNetworkingMessages {
     if (ppOutMessages == nullptr || nMaxMessages <= 0) return 0;
     std::vector<Message> received = peer_->receiveMessagesOnChannel(nLocalChannel, nMaxMessages);
     const std::size_t count = std::min(received.size(), static_cast<std::size_t>(nMaxMessages));
-    for (std::size_t i = 0; i < count; ++i) {
-      ppOutMessages[i] = steamworks::detail::SimulatedMessage::create(std::move(received[i]));
+    std::size_t created = 0;
+    try {
+      for (; created < count; ++created) {
+        ppOutMessages[created] =
+            steamworks::detail::SimulatedMessage::create(std::move(received[created]));
+      }
+    } catch (...) {  // out of memory: hand out nothing rather than leak
+      for (std::size_t i = 0; i < created; ++i) ppOutMessages[i]->Release();
+      throw;
     }
     return static_cast<int>(count);
   }
@@ -238,36 +246,31 @@ class SimulatedSteamMessages final : public ISteamNetworkingMessages {
   void RunCallbacks() { peer_->runCallbacks(); }
 
  private:
+  // Held while a callback runs (recursive: a callback may replace callbacks).
   struct Hooks {
-    std::mutex mutex;
+    std::recursive_mutex mutex;
     SessionRequestCallback request;
     SessionFailedCallback failed;
   };
 
   void connectSignals() {
     peer_->onSessionRequest([hooks = hooks_](SteamId remote_steam_id) {
-      SessionRequestCallback callback;
-      {
-        std::lock_guard lock(hooks->mutex);
-        callback = hooks->request;
-      }
-      if (!callback) return;
+      std::lock_guard lock(hooks->mutex);
+      if (!hooks->request) return;
       SteamNetworkingMessagesSessionRequest_t request;
       std::memset(static_cast<void*>(&request), 0, sizeof request);
       request.m_identityRemote = steamworks::toSteamIdentity(remote_steam_id);
+      const SessionRequestCallback callback = hooks->request;  // may replace itself
       callback(&request);
     });
     peer_->onSessionFailed([hooks = hooks_, peer = peer_](const SessionFailed& failed) {
-      SessionFailedCallback callback;
-      {
-        std::lock_guard lock(hooks->mutex);
-        callback = hooks->failed;
-      }
-      if (!callback) return;
+      std::lock_guard lock(hooks->mutex);
+      if (!hooks->failed) return;
       SteamNetworkingMessagesSessionFailed_t event;
       std::memset(static_cast<void*>(&event), 0, sizeof event);
       steamworks::fillSteamConnectionInfo(failedConnectionInfo(*peer, failed), event.m_info);
       event.m_info.m_hListenSocket = 0;
+      const SessionFailedCallback callback = hooks->failed;
       callback(&event);
     });
   }

@@ -126,6 +126,8 @@ class SteamworksMessages : public NetworkingMessages {
     return out;
   }
 
+  using NetworkingMessages::sendMessageToUser;
+
   /// `SendMessageToUser` with the Steam-ID identity of `remote_steam_id`; flags and channel
   /// are passed as they are (steamsim's flag values are Steam's).
   /// \return Steam's result; InvalidParam, without calling Steam, if `data` is larger than
