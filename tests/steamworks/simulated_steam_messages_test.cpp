@@ -7,6 +7,7 @@
 #include <steamsim/steamworks.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -406,6 +407,27 @@ TEST(SimulatedSteamMessages, WorksOverASharedPeerHandle) {
   EXPECT_EQ(steam_b.ReceiveMessagesOnChannel(0, nullptr, 1), 0);
   EXPECT_THROW(SimulatedSteamMessages(std::shared_ptr<NetworkingMessages>{}),
                std::invalid_argument);
+}
+
+TEST(SimulatedSteamMessages, WorksOnARealTimeNetwork) {
+  Network net(NetworkConfig{.clock = ClockMode::RealTime});
+  SimulatedSteamMessages steam_a(net.addPeer(kA));
+  SimulatedSteamMessages steam_b(net.addPeer(kB));
+  std::atomic<int> requests{0};
+  steam_b.setSessionRequestCallback([&](SteamNetworkingMessagesSessionRequest_t* r) {
+    ++requests;
+    steam_b.AcceptSessionWithUser(r->m_identityRemote);
+  });
+  ASSERT_EQ(sendText(steam_a, kB, "live", k_nSteamNetworkingSend_Reliable, 0), k_EResultOK);
+  std::vector<Message> got;
+  ASSERT_TRUE(net.runUntil(
+      [&] {
+        for (Message& m : receiveAndRelease(steam_b, 0, 4)) got.push_back(std::move(m));
+        return !got.empty();
+      },
+      10s));
+  EXPECT_EQ(requests.load(), 1);
+  EXPECT_EQ(std::string(got[0].payload.begin(), got[0].payload.end()), "live");
 }
 
 }  // namespace
