@@ -2,14 +2,20 @@ include(CMakePackageConfigHelpers)
 
 set(STEAMSIM_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/steamsim")
 
-set(_steamsim_targets steamsim_api steamsim_steamworks steamsim_sim steamsim_scenario)
+set(_steamsim_targets steamsim_api steamsim_dictionary steamsim_steamworks steamsim_sim
+  steamsim_scenario)
 set(STEAMSIM_HAS_MOCK OFF)
 if(TARGET steamsim_mock)
   list(APPEND _steamsim_targets steamsim_mock)
   set(STEAMSIM_HAS_MOCK ON)
 endif()
+if(TARGET steamsim_scenario_gtest)
+  list(APPEND _steamsim_targets steamsim_scenario_gtest)
+  set(STEAMSIM_HAS_MOCK ON)  # the package then needs GoogleTest too
+endif()
+# The command line, exported as steamsim::cli (used by steamsim_add_scenario_tests).
 if(TARGET steamsim_cli)
-  install(TARGETS steamsim_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  list(APPEND _steamsim_targets steamsim_cli)
 endif()
 
 install(TARGETS ${_steamsim_targets}
@@ -19,8 +25,8 @@ install(TARGETS ${_steamsim_targets}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
-install(DIRECTORY api/include/ api/mock_include/ api/steamworks/include/ sim/include/
-  scenarios/include/
+install(DIRECTORY api/include/ api/dictionary_include/ api/mock_include/
+    api/steamworks/include/ sim/include/ scenarios/include/ scenarios/gtest_include/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.hpp")
 
@@ -37,9 +43,13 @@ configure_package_config_file(cmake/steamsim-config.cmake.in
   INSTALL_DESTINATION ${STEAMSIM_CMAKE_DIR})
 write_basic_package_version_file("${PROJECT_BINARY_DIR}/steamsim-config-version.cmake"
   COMPATIBILITY SameMajorVersion)
+# steamsim_add_scenario_tests(): next to the config in the build tree and the install.
+configure_file(cmake/SteamsimScenarioTests.cmake
+  "${PROJECT_BINARY_DIR}/SteamsimScenarioTests.cmake" COPYONLY)
 install(FILES
   "${PROJECT_BINARY_DIR}/steamsim-config.cmake"
   "${PROJECT_BINARY_DIR}/steamsim-config-version.cmake"
+  cmake/SteamsimScenarioTests.cmake
   DESTINATION ${STEAMSIM_CMAKE_DIR})
 
 # The .pc file finds its prefix relative to itself, so an install moved or made with
@@ -56,3 +66,6 @@ install(FILES "${PROJECT_BINARY_DIR}/steamsim.pc" DESTINATION ${CMAKE_INSTALL_LI
 
 install(DIRECTORY scenarios/library scenarios/schema
   DESTINATION ${CMAKE_INSTALL_DATADIR}/steamsim/scenarios)
+# The documentation the command line's help points to.
+install(FILES README.md LICENSE CHANGELOG.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES scenarios/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME scenarios.md)

@@ -74,13 +74,6 @@ Result Peer::sendMessageToUser(SteamId remote_steam_id, std::span<const std::uin
                 });
 }
 
-Result Peer::sendMessageToUser(SteamId remote_steam_id, std::string_view text, int flags,
-                               int channel) {
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
-  return sendMessageToUser(remote_steam_id, std::span<const std::uint8_t>(bytes, text.size()),
-                           flags, channel);
-}
-
 void Peer::runCallbacks() {
   world_.runCallbacks(steam_id_);
 }

@@ -2,29 +2,37 @@
 
 #include <utility>
 
+#include "signal_registry.hpp"
+
 namespace steamsim {
 
-void NetworkingMessages::onSessionRequest(SessionRequestHandler handler) {
-  if (handler) session_request_handlers_.push_back(std::move(handler));
+NetworkingMessages::NetworkingMessages() : signals_(std::make_shared<detail::SignalRegistry>()) {}
+
+NetworkingMessages::NetworkingMessages(const NetworkingMessages& other)
+    : signals_(other.signals_->clone()) {}
+
+NetworkingMessages& NetworkingMessages::operator=(const NetworkingMessages& other) {
+  if (this != &other) signals_ = other.signals_->clone();
+  return *this;
 }
 
-void NetworkingMessages::onSessionFailed(SessionFailedHandler handler) {
-  if (handler) session_failed_handlers_.push_back(std::move(handler));
+SignalConnection NetworkingMessages::onSessionRequest(SessionRequestHandler handler) {
+  return signals_->connectRequest(signals_, std::move(handler));
+}
+
+SignalConnection NetworkingMessages::onSessionFailed(SessionFailedHandler handler) {
+  return signals_->connectFailed(signals_, std::move(handler));
 }
 
 void NetworkingMessages::emitSessionRequestSignal(SteamId remote_steam_id) {
-  // Index loop: a handler may connect further handlers while being called.
-  for (std::size_t i = 0; i < session_request_handlers_.size(); ++i) {
-    auto handler = session_request_handlers_[i];
-    handler(remote_steam_id);
-  }
+  // Keeps the registry alive even if a handler destroys this object's last owner.
+  const auto signals = signals_;
+  signals->emitRequest(remote_steam_id);
 }
 
 void NetworkingMessages::emitSessionFailedSignal(const SessionFailed& failed) {
-  for (std::size_t i = 0; i < session_failed_handlers_.size(); ++i) {
-    auto handler = session_failed_handlers_[i];
-    handler(failed);
-  }
+  const auto signals = signals_;
+  signals->emitFailed(failed);
 }
 
 }  // namespace steamsim

@@ -110,8 +110,15 @@ void checkPeerActions(Loader& loader, const Scenario& s) {
   }
 }
 
-/// true if some timeline send could deliver a message `check` counts, to `receiver`.
+/// true if some timeline send, or a peer played by the game's code, could deliver a message
+/// `check` counts, to `receiver`.
 bool someSendFeeds(const Scenario& s, const std::string& receiver, const ReceivedCheck& check) {
+  for (const PeerSpec& peer : s.peers) {
+    if (peer.game && peer.name != receiver &&
+        (!check.from || peer.steam_id == check.from->steam_id)) {
+      return true;
+    }
+  }
   const PeerSpec* to = s.findPeer(receiver);
   for (const TimelineEntry& entry : s.timeline) {
     const auto* send = std::get_if<SendAction>(&entry.action);
@@ -132,9 +139,10 @@ void checkExpectations(Loader& loader, const Scenario& s) {
         std::string what = "a timeline send to \"" + e.peer + "\"";
         if (received->from) what += " from \"" + received->from->label() + "\"";
         if (received->channel) what += " on channel " + std::to_string(*received->channel);
-        loader.error(p + "/received", "expected " + what +
-                                          " that could deliver these messages, got none; "
-                                          "the expectation could never be met");
+        loader.error(p + "/received",
+                     "expected " + what +
+                         " that could deliver these messages (or a sender marked \"game\": "
+                         "true), got none; the expectation could never be met");
       }
     } else if (const auto* session = std::get_if<SessionCheck>(&e.check)) {
       if (peer != nullptr && session->with.steam_id == peer->steam_id) {

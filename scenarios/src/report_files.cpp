@@ -105,10 +105,12 @@ void writeJUnit(std::ostream& out, const std::vector<RunResult>& runs) {
           << escape(run.error, false) << "</error>\n"
           << "    </testcase>\n";
     }
+    // The checks of a run are decided together, so each gets an equal share of its time.
+    const double check_ms = run.checks.empty() ? 0.0 : run.wall_ms / run.checks.size();
     for (const CheckResult& check : run.checks) {
       out << "    <testcase classname=\"" << xmlEscape(run.name) << "\" name=\""
           << xmlEscape(check.id + ": " + check.title) << "\" file=\"" << xmlEscape(run.file)
-          << "\" line=\"" << check.pos.line << "\" time=\"0\"";
+          << "\" line=\"" << check.pos.line << "\" time=\"" << seconds(check_ms) << "\"";
       if (check.passed) {
         out << "/>\n";
         continue;

@@ -363,7 +363,7 @@ void ScenarioRun::evaluateSignal(const Expectation& e, const SignalCheck& c, Che
   if (total > listed) seen += "\n    ... and " + std::to_string(total - listed) + " more";
   state.result.passed = c.count.matches(count);
   state.result.at_ms = static_cast<double>(hi) / 1e3;
-  state.result.actual = "got " + std::to_string(count) + " matching";
+  state.result.actual = std::to_string(count) + " matching";
   state.result.actual += total == 0
                              ? "; " + e.peer + " got no " + signalName(c.kind) + " signal"
                              : "; all " + signalName(c.kind) + " signals of " + e.peer + ":" + seen;

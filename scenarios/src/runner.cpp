@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 
 #include "scenario_run.hpp"
 #include "steamsim/scenario/names.hpp"
@@ -86,8 +87,13 @@ std::vector<std::uint8_t> sizedPayload(std::uint64_t seq, std::size_t size) {
   return payload;
 }
 
-ScenarioRun::ScenarioRun(const Scenario& scenario, const RunOptions& options)
-    : s_(scenario), options_(options), seed_(options.seed.value_or(scenario.seed)) {}
+ScenarioRun::ScenarioRun(const Scenario& scenario, const RunOptions& options, Network* external,
+                         GameHooks* games)
+    : s_(scenario),
+      options_(options),
+      seed_(options.seed.value_or(external != nullptr ? external->config().seed : scenario.seed)),
+      net_(external),
+      games_(games) {}
 
 std::int64_t ScenarioRun::nowUs() const {
   return net_->now().count() - t0_;
@@ -103,22 +109,24 @@ PeerRun& ScenarioRun::peerRun(const std::string& name) {
 }
 
 ScenarioRun::~ScenarioRun() {
-  if (!net_) return;
+  if (net_ == nullptr) return;
   stopActions();
+  if (games_ != nullptr) games_->finish();
   net_->setTraceSink(nullptr);
-  net_.reset();
+  owned_net_.reset();
 }
 
 void ScenarioRun::scheduleAt(std::int64_t t_us, std::function<void()> action) {
-  net_->schedule(std::chrono::microseconds(t0_ + t_us), [this, action = std::move(action)] {
-    std::lock_guard lock(action_mutex_);
-    if (!stopped_) action();
-  });
+  net_->schedule(std::chrono::microseconds(t0_ + t_us),
+                 [gate = gate_, action = std::move(action)] {
+                   std::lock_guard lock(gate->mutex);
+                   if (!gate->stopped) action();
+                 });
 }
 
 void ScenarioRun::stopActions() {
-  stopped_ = true;
-  std::lock_guard wait_for_running(action_mutex_);
+  std::lock_guard wait_for_running(gate_->mutex);
+  gate_->stopped = true;
 }
 
 void ScenarioRun::onTrace(const TraceEvent& event) {
@@ -172,7 +180,10 @@ void ScenarioRun::snapshot(CheckState& state) {
 // ---- set-up ---------------------------------------------------------------------------
 
 void ScenarioRun::setUp() {
-  net_ = std::make_unique<Network>(s_.networkConfig(seed_));
+  if (net_ == nullptr) {
+    owned_net_ = std::make_unique<Network>(s_.networkConfig(seed_));
+    net_ = owned_net_.get();
+  }
   net_->setTraceSink([this](const TraceEvent& event) { onTrace(event); });
   t0_ = net_->now().count();
   end_us_ = msToUs(s_.duration_ms);
@@ -180,22 +191,28 @@ void ScenarioRun::setUp() {
 
   peers_.reserve(s_.peers.size());
   for (const PeerSpec& spec : s_.peers) names_[spec.steam_id] = spec.name;
+  if (names_.size() != s_.peers.size()) {
+    throw std::invalid_argument("two peers of the scenario have the same Steam ID");
+  }
   for (const PeerSpec& spec : s_.peers) {
-    Peer& api = net_->addPeer(spec.steam_id);
+    Peer& api = net_->hasPeer(spec.steam_id) ? net_->peer(spec.steam_id)
+                                             : net_->addPeer(spec.steam_id);
     peer_index_[spec.name] = peers_.size();
     peers_.push_back(PeerRun{&spec, &api, spec.reading, {}, {}});
   }
   for (std::size_t i = 0; i < peers_.size(); ++i) {
     PeerRun* p = &peers_[i];
-    p->api->onSessionRequest([this, p](SteamId remote) {
+    p->on_request = p->api->onSessionRequest([this, p](SteamId remote) {
       const std::int64_t t = nowUs();
       {
         std::lock_guard lock(state_mutex_);
         p->signals.push_back({t, SignalKind::SessionRequest, remote, 0, 0, {}});
       }
-      if (p->spec->accept == AcceptPolicy::Auto) (void)p->api->acceptSessionWithUser(remote);
+      if (!p->game && p->spec->accept == AcceptPolicy::Auto) {
+        (void)p->api->acceptSessionWithUser(remote);
+      }
     });
-    p->api->onSessionFailed([this, p](const SessionFailed& failed) {
+    p->on_failed = p->api->onSessionFailed([this, p](const SessionFailed& failed) {
       const std::int64_t t = nowUs();
       std::lock_guard lock(state_mutex_);
       p->signals.push_back({t, SignalKind::SessionFailed, failed.remote_steam_id, failed.reason,
@@ -215,6 +232,9 @@ void ScenarioRun::setUp() {
     }
   }
   applyLinkRules(s_.links);
+  if (games_ != nullptr) {
+    for (std::size_t i = 0; i < peers_.size(); ++i) peers_[i].game = games_->start(i);
+  }
 }
 
 void ScenarioRun::applyLinkRules(const std::vector<LinkRule>& rules) {
@@ -244,8 +264,12 @@ void ScenarioRun::schedulePoll(std::size_t peer, std::int64_t t_us) {
 void ScenarioRun::poll(std::size_t index) {
   PeerRun& p = peers_[index];
   if (p.api->crashed()) return;
-  if (!net_->config().embed_callbacks) p.api->runCallbacks();
-  if (p.reading) drain(p);
+  if (p.game) {
+    games_->poll(index);
+  } else {
+    if (!net_->config().embed_callbacks) p.api->runCallbacks();
+    if (p.reading) drain(p);
+  }
   for (std::size_t e = 0; e < s_.expectations.size(); ++e) {
     const Expectation& ex = s_.expectations[e];
     if (ex.peer == p.spec->name && std::holds_alternative<SessionCheck>(ex.check)) {
@@ -261,7 +285,21 @@ void ScenarioRun::drain(PeerRun& p) {
       if (batch.empty()) break;
       const std::int64_t t = nowUs();
       std::lock_guard lock(state_mutex_);
-      for (const Message& m : batch) {
+      for (const Message& m : batch) recordReadLocked(p, m, t);
+      if (batch.size() < static_cast<std::size_t>(kDrainBatch)) break;
+    }
+  }
+}
+
+void ScenarioRun::recordRead(std::size_t index, const Message& message) {
+  const std::int64_t t = nowUs();
+  std::lock_guard lock(state_mutex_);
+  recordReadLocked(peers_[index], message, t);
+}
+
+void ScenarioRun::recordReadLocked(PeerRun& p, const Message& m, std::int64_t t) {
+  {
+    {
         ReadMessage r;
         r.t_us = t;
         r.from = m.identity;
@@ -283,8 +321,6 @@ void ScenarioRun::drain(PeerRun& p) {
           r.kind = ReadMessage::Kind::Unknown;
         }
         p.read.push_back(r);
-      }
-      if (batch.size() < static_cast<std::size_t>(kDrainBatch)) break;
     }
   }
 }
@@ -389,9 +425,16 @@ void ScenarioRun::runEntry(std::size_t index) {
             sendSeries(index, 0);
           }
         } else if constexpr (std::is_same_v<T, CrashAction>) {
-          net_->crash(peerRun(entry.peer).spec->steam_id);
+          PeerRun& p = peerRun(entry.peer);
+          net_->crash(p.spec->steam_id);
+          if (p.game) games_->crashed(peer_index_.at(entry.peer));
         } else if constexpr (std::is_same_v<T, RestartAction>) {
-          net_->restart(peerRun(entry.peer).spec->steam_id);
+          PeerRun& p = peerRun(entry.peer);
+          const bool was_crashed = p.api->crashed();
+          net_->restart(p.spec->steam_id);
+          if (games_ != nullptr && was_crashed && !p.api->crashed()) {
+            p.game = games_->start(peer_index_.at(entry.peer));
+          }
         } else if constexpr (std::is_same_v<T, ReadingAction>) {
           peerRun(entry.peer).reading = action.on;
         } else {
@@ -432,11 +475,17 @@ RunResult ScenarioRun::run() {
   stopActions();  // in real time the network thread would go on running game loops
 
   // The game loops' last look at the end of the run.
-  for (PeerRun& p : peers_) {
+  for (std::size_t i = 0; i < peers_.size(); ++i) {
+    PeerRun& p = peers_[i];
     if (p.api->crashed()) continue;
+    if (p.game) {
+      games_->poll(i);
+      continue;
+    }
     if (!net_->config().embed_callbacks) p.api->runCallbacks();
     if (p.reading) drain(p);
   }
+  if (games_ != nullptr) games_->finish();
   for (std::size_t e = 0; e < s_.expectations.size(); ++e) {
     const Expectation& ex = s_.expectations[e];
     CheckState& state = checks_[expectation_check_[e]];
@@ -480,6 +529,10 @@ RunResult ScenarioRun::run() {
     collectors_.clear();
   }
   net_->setTraceSink(nullptr);
+  for (PeerRun& p : peers_) {
+    p.on_request.disconnect();
+    p.on_failed.disconnect();
+  }
   for (CheckState& state : checks_) {
     if (state.result.passed) state.result.context.clear();
     result.checks.push_back(std::move(state.result));

@@ -46,6 +46,22 @@ struct PeerRun {
   bool reading = true;
   std::vector<ReadMessage> read;
   std::vector<SignalRecord> signals;
+  bool game = false;  ///< played by a game object (runScenarioWith), not the built-in loop
+  ScopedSignalConnection on_request;  ///< the run's recording handlers on `api`
+  ScopedSignalConnection on_failed;
+};
+
+/// The game objects of a runScenarioWith run (game_run.cpp), called by the run.
+class GameHooks {
+ public:
+  virtual ~GameHooks() = default;
+  /// Makes peer `peer`'s game object. \return false if the built-in loop plays it.
+  virtual bool start(std::size_t peer) = 0;
+  virtual void poll(std::size_t peer) = 0;
+  /// The peer crashed: its game object goes.
+  virtual void crashed(std::size_t peer) = 0;
+  /// Destroys every game object (the end of the run).
+  virtual void finish() = 0;
 };
 
 /// Progress of one check while the run goes on.
@@ -63,12 +79,20 @@ struct CheckState {
 
 class ScenarioRun {
  public:
-  ScenarioRun(const Scenario& scenario, const RunOptions& options);
+  /// `external`: run on this network instead of a fresh one; `games`: the game objects.
+  ScenarioRun(const Scenario& scenario, const RunOptions& options, Network* external = nullptr,
+              GameHooks* games = nullptr);
   /// Stops the network (and its thread, in real time) before any member goes away.
   ~ScenarioRun();
   ScenarioRun(const ScenarioRun&) = delete;
   ScenarioRun& operator=(const ScenarioRun&) = delete;
   RunResult run();
+
+  // ---- used by game_run.cpp ----
+  Network& network() { return *net_; }
+  PeerRun& peerAt(std::size_t index) { return peers_[index]; }
+  /// Records a message peer `index`'s game read, as the built-in loop records its reads.
+  void recordRead(std::size_t index, const Message& message);
 
   // ---- used by run_checks.cpp ----
   std::int64_t nowUs() const;  ///< run time
@@ -88,6 +112,11 @@ class ScenarioRun {
     std::unordered_map<std::uint64_t, std::deque<std::uint64_t>> pending;  // hash -> seqs
     std::unordered_map<std::uint64_t, std::uint64_t> last;                 // hash -> seq
   };
+  /// Scheduled actions run only while the run lasts, even on a network that outlives it.
+  struct ActionGate {
+    std::mutex mutex;  // held while a scheduled action runs
+    bool stopped = false;
+  };
   struct Collector {
     std::size_t check = 0;
     std::size_t remaining = 0;
@@ -101,6 +130,7 @@ class ScenarioRun {
   void schedulePoll(std::size_t peer, std::int64_t t_us);
   void poll(std::size_t peer);
   void drain(PeerRun& p);
+  void recordReadLocked(PeerRun& p, const Message& m, std::int64_t t);
   void scheduleTimeline();
   void runEntry(std::size_t index);
   void sendSeries(std::size_t entry, int i);
@@ -116,7 +146,9 @@ class ScenarioRun {
   const Scenario& s_;
   RunOptions options_;
   std::uint64_t seed_ = 0;
-  std::unique_ptr<Network> net_;
+  std::unique_ptr<Network> owned_net_;  // unless the run is on an external network
+  Network* net_ = nullptr;
+  GameHooks* games_ = nullptr;
   std::int64_t t0_ = 0;
   std::int64_t end_us_ = 0;
   std::vector<PeerRun> peers_;
@@ -125,8 +157,7 @@ class ScenarioRun {
   std::vector<int> channels_;
   std::map<std::pair<SteamId, SteamId>, LinkConditions> links_;
 
-  std::mutex action_mutex_;  // held while a scheduled action runs
-  std::atomic<bool> stopped_{false};
+  std::shared_ptr<ActionGate> gate_ = std::make_shared<ActionGate>();
   std::mutex state_mutex_;  // records; never held across a Network call
   std::map<Stream, SentIndex> sent_;
   std::vector<CheckState> checks_;

@@ -163,6 +163,7 @@ nlohmann::ordered_json toJson(const Scenario& s) {
                                                         : "ignore";
     peer["poll_ms"] = p.poll_ms;
     if (!p.reading) peer["reading"] = false;
+    if (p.game) peer["game"] = true;
     peers[p.name] = peer;
   }
   out["peers"] = peers;

@@ -54,8 +54,9 @@ std::vector<std::uint8_t> positionBody(std::uint32_t sequence, Position position
 
 Lobby::Lobby(steamsim::NetworkingMessages& net, SteamId self, SteamId host)
     : net_(net), self_(self), host_(host) {
-  net_.onSessionRequest([this](SteamId remote) { onSessionRequest(remote); });
-  net_.onSessionFailed([this](const steamsim::SessionFailed& f) { onSessionFailed(f); });
+  on_request_ = net_.onSessionRequest([this](SteamId remote) { onSessionRequest(remote); });
+  on_failed_ =
+      net_.onSessionFailed([this](const steamsim::SessionFailed& f) { onSessionFailed(f); });
   if (!isHost()) sayHello();
 }
 

@@ -49,9 +49,9 @@ std::vector<std::uint8_t> positionBody(std::uint32_t sequence, Position position
 
 class Lobby {
  public:
-  /// Joins the lobby of `host` as `self`, or hosts it when `self == host`. Registers signal
-  /// handlers on `net`, so the lobby must outlive every callback `net` delivers; a player
-  /// says hello to the host at once.
+  /// Joins the lobby of `host` as `self`, or hosts it when `self == host`. Connects signal
+  /// handlers to `net` for the lobby's lifetime (they are disconnected when it is
+  /// destroyed); a player says hello to the host at once.
   Lobby(steamsim::NetworkingMessages& net, SteamId self, SteamId host);
   Lobby(const Lobby&) = delete;
   Lobby& operator=(const Lobby&) = delete;
@@ -98,6 +98,8 @@ class Lobby {
   std::map<SteamId, Seen> positions_;
   std::uint32_t next_sequence_ = 1;
   int reconnects_ = 0;
+  steamsim::ScopedSignalConnection on_request_;
+  steamsim::ScopedSignalConnection on_failed_;
 };
 
 }  // namespace example_game

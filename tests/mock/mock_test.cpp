@@ -255,14 +255,24 @@ TEST(EmitTest, HandlersMayCallBackIntoTheMock) {
 
 // --- NiceMock / StrictMock ---
 
-TEST(MockTest, NiceMockReturnsDefaultsForUninterestingCalls) {
+TEST(MockTest, NiceMockAnswersLikeAHealthySteam) {
   NiceMock<MockNetworkingMessages> net;
   EXPECT_TRUE(net.receiveMessagesOnChannel(0, 10).empty());
-  EXPECT_EQ(net.sendMessageToUser(kHost, bytes("x"), 0, 0), Result::None);
-  EXPECT_FALSE(net.acceptSessionWithUser(kHost));
+  EXPECT_EQ(net.sendMessageToUser(kHost, bytes("x"), 0, 0), Result::OK);
+  EXPECT_TRUE(net.acceptSessionWithUser(kHost));
+  EXPECT_TRUE(net.closeSessionWithUser(kHost));
+  EXPECT_TRUE(net.closeChannelWithUser(kHost, 3));
   EXPECT_EQ(net.getSessionConnectionInfo(kHost, true, true).connection_state,
             ConnectionState::None);
   net.runCallbacks();
+}
+
+TEST(MockTest, ATestCanStillOverrideTheDefaults) {
+  NiceMock<MockNetworkingMessages> net;
+  ON_CALL(net, sendMessageToUser(_, _, _, _)).WillByDefault(Return(Result::ConnectFailed));
+  EXPECT_CALL(net, acceptSessionWithUser(kAlice)).WillOnce(Return(false));
+  EXPECT_EQ(net.sendMessageToUser(kHost, bytes("x"), 0, 0), Result::ConnectFailed);
+  EXPECT_FALSE(net.acceptSessionWithUser(kAlice));
 }
 
 TEST(MockTest, NiceMockWithMatchersAndReturnedMessages) {

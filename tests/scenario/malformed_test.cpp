@@ -88,8 +88,8 @@ const std::vector<Case>& cases() {
         "policy is \"manual\" or \"auto\", got \"host\", which has \"accept\": \"ignore\""}},
       {"received_with_no_sender.json",
        {"received_with_no_sender.json:9:35: /expect/0/received: expected a timeline send to "
-        "\"host\" from \"guest\" on channel 2 that could deliver these messages, got none; the "
-        "expectation could never be met"}},
+        "\"host\" from \"guest\" on channel 2 that could deliver these messages (or a sender "
+        "marked \"game\": true), got none; the expectation could never be met"}},
       {"unknown_signal.json",
        {"unknown_signal.json:6:33: /expect/0/signal: expected \"session_request\" or "
         "\"session_failed\", got \"session_fail\" (did you mean \"session_failed\"?)"}},

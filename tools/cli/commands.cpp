@@ -2,6 +2,8 @@
 
 #include "commands.hpp"
 
+#include "shard.hpp"
+
 #include <unistd.h>
 
 #include <fstream>
@@ -109,6 +111,19 @@ int runCommand(const RunCommandOptions& options) {
     for (const sc::Scenario& s : scenarios) jobs.push_back({&s, options.seed});
   }
 
+  if (!options.shard.empty()) {
+    const Shard shard = *parseShard(options.shard);  // validated by the parser already
+    std::vector<sc::Job> mine;
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      if (shard.owns(i)) mine.push_back(jobs[i]);
+    }
+    if (!options.common.quiet) {
+      std::cout << "shard " << shard.index << "/" << shard.count << ": " << mine.size() << " of "
+                << jobs.size() << " run(s)\n";
+    }
+    jobs = std::move(mine);
+  }
+
   // Open report files before running, so a bad path costs nothing.
   std::ofstream junit;
   std::ofstream json;
@@ -200,7 +215,8 @@ int validateCommand(const CommonOptions& options) {
   }
   const std::size_t invalid = files.size() - valid;
   const bool ok = invalid == 0 && path_errors.empty();
-  if (!options.quiet || !ok) {
+  // With no file to count (only bad paths), the path errors say it all.
+  if (!files.empty() && (!options.quiet || !ok)) {
     std::cout << valid << " valid, " << invalid << " invalid scenario file(s)\n";
   }
   return ok ? kExitPassed : kExitInvalid;

@@ -29,6 +29,7 @@ struct RunCommandOptions {
   std::string junit;
   std::string json;
   std::string trace;
+  std::string shard;  ///< "K/N", empty if not given
   std::size_t context = 12;
   bool verbose = false;
   bool progress = true;

@@ -8,6 +8,8 @@
 #include <steamsim/scenario/batch.hpp>
 
 #include "commands.hpp"
+#include "doc_paths.hpp"
+#include "shard.hpp"
 
 namespace {
 
@@ -16,7 +18,7 @@ using steamsim::cli::ColorChoice;
 constexpr const char* kExitStatus = R"(
 Exit status: 0 every run passed (or every file is valid), 1 an expectation failed,
 2 invalid input (a malformed scenario, a missing file, a bad option).
-Scenario format: scenarios/README.md; JSON Schema: scenarios/schema/scenario.schema.json)";
+)";
 
 void addCommon(CLI::App& command, steamsim::cli::CommonOptions& common, std::string& color) {
   command
@@ -48,8 +50,10 @@ int main(int argc, char** argv) {
       "runs use virtual time and are reproducible from their seed.",
       "steamsim"};
   app.require_subcommand(1);
-  app.footer(kExitStatus);
-  app.set_version_flag("--version", "steamsim 0.1.0");
+  const std::string exit_status =
+      kExitStatus + steamsim::cli::documentationLine(argc > 0 ? argv[0] : nullptr);
+  app.footer(exit_status);
+  app.set_version_flag("--version", "steamsim " STEAMSIM_VERSION);
 
   // ---- run ----
   steamsim::cli::RunCommandOptions run;
@@ -64,7 +68,7 @@ int main(int argc, char** argv) {
       "  steamsim run scenarios/library\n"
       "  steamsim run lobby.json --seed 42 --junit report.xml\n"
       "  steamsim run scenarios/library --seeds 1..50 -j 2\n" +
-      std::string(kExitStatus));
+      exit_status);
   addCommon(*run_cmd, run.common, run_color);
   CLI::Option* seed = run_cmd->add_option(
       "--seed", run.seed, "Run every scenario with this seed instead of the one in its file");
@@ -105,6 +109,12 @@ int main(int argc, char** argv) {
       ->type_name("N")
       ->default_val(12)
       ->check(CLI::Range(0, 10000));
+  run_cmd
+      ->add_option("--shard", run.shard,
+                   "Run only part K of N of the runs (files x seeds, in order, run i going to "
+                   "part i mod N + 1), to split a sweep across CI jobs")
+      ->type_name("K/N")
+      ->check([](const std::string& text) { return steamsim::cli::shardProblem(text); }, "");
   run_cmd->add_flag("-v,--verbose", run.verbose, "List every check, passed ones too");
   run_cmd->add_flag("--no-progress", no_progress,
                     "No progress line (shown on a terminal when there is more than one run)");
@@ -117,14 +127,14 @@ int main(int argc, char** argv) {
   validate_cmd->footer(
       "\nChecks JSON syntax, every key, type, range, name and timing. Each problem is printed\n"
       "as  file:line:column: /json/pointer: what was expected, got what\n" +
-      std::string(kExitStatus));
+      exit_status);
   addCommon(*validate_cmd, validate, validate_color);
 
   // ---- list ----
   steamsim::cli::CommonOptions list;
   std::string list_color = "auto";
   CLI::App* list_cmd = app.add_subcommand("list", "List scenarios: file, name and description");
-  list_cmd->footer(std::string(kExitStatus));
+  list_cmd->footer(exit_status);
   addCommon(*list_cmd, list, list_color);
 
   try {

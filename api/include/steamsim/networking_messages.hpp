@@ -4,15 +4,32 @@
 /// it. Production code holds a `NetworkingMessages&`; tests substitute a simulated peer
 /// (`steamsim::Peer`) or the GoogleMock mock (`steamsim::MockNetworkingMessages`).
 
+#include <concepts>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <ranges>
 #include <span>
+#include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "steamsim/message.hpp"
+#include "steamsim/signal_connection.hpp"
 #include "steamsim/types.hpp"
 
 namespace steamsim {
+
+/// A contiguous range of byte-sized, trivially copyable values (std::vector<std::uint8_t>,
+/// std::array<std::byte, N>, std::span<const char>, ...) that is not text: text goes to the
+/// std::string_view overload, without a terminating NUL.
+template <typename R>
+concept ByteRange =
+    std::ranges::contiguous_range<R> && std::ranges::sized_range<R> &&
+    sizeof(std::ranges::range_value_t<R>) == 1 &&
+    std::is_trivially_copyable_v<std::ranges::range_value_t<R>> &&
+    !std::is_convertible_v<const R&, std::string_view> &&
+    !std::is_convertible_v<const R&, std::span<const std::uint8_t>>;
 
 class NetworkingMessages {
  public:
@@ -56,21 +73,47 @@ class NetworkingMessages {
   virtual Result sendMessageToUser(SteamId remote_steam_id, std::span<const std::uint8_t> data,
                                    int flags, int channel) = 0;
 
+  /// Sends text (its bytes, no terminating NUL): `sendMessageToUser(host, "hello", flags, 0)`.
+  /// Same results as the byte overload. A class implementing this interface should say
+  /// `using NetworkingMessages::sendMessageToUser;` so these overloads stay visible.
+  Result sendMessageToUser(SteamId remote_steam_id, std::string_view text, int flags,
+                           int channel) {
+    return sendMessageToUser(
+        remote_steam_id,
+        std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text.data()),
+                                      text.size()),
+        flags, channel);
+  }
+
+  /// Sends any contiguous range of bytes (std::array<std::byte, N>, std::vector<char>, ...).
+  template <ByteRange Bytes>
+  Result sendMessageToUser(SteamId remote_steam_id, const Bytes& data, int flags, int channel) {
+    return sendMessageToUser(
+        remote_steam_id,
+        std::span<const std::uint8_t>(
+            reinterpret_cast<const std::uint8_t*>(std::ranges::data(data)),
+            static_cast<std::size_t>(std::ranges::size(data))),
+        flags, channel);
+  }
+
   /// Delivers queued signals to the registered handlers, in the order they occurred
   /// (Steam.run_callbacks()).
   virtual void runCallbacks() = 0;
 
   /// Connects a handler to `network_messages_session_request`. Handlers are called in the
   /// order they were connected, on the thread that delivers callbacks; they may call any
-  /// API function.
-  void onSessionRequest(SessionRequestHandler handler);
-  /// Connects a handler to `network_messages_session_failed`.
-  void onSessionFailed(SessionFailedHandler handler);
+  /// API function, and connect or disconnect handlers.
+  /// \return the connection; ignore it to keep the handler for this object's lifetime, or
+  ///   keep it in a ScopedSignalConnection to disconnect the handler when that goes away.
+  SignalConnection onSessionRequest(SessionRequestHandler handler);
+  /// Connects a handler to `network_messages_session_failed`. \return as onSessionRequest.
+  SignalConnection onSessionFailed(SessionFailedHandler handler);
 
  protected:
-  NetworkingMessages() = default;
-  NetworkingMessages(const NetworkingMessages&) = default;
-  NetworkingMessages& operator=(const NetworkingMessages&) = default;
+  NetworkingMessages();
+  /// Copies the connected handlers (the copy's connections are its own).
+  NetworkingMessages(const NetworkingMessages& other);
+  NetworkingMessages& operator=(const NetworkingMessages& other);
 
   /// Calls every session-request handler with `remote_steam_id`.
   void emitSessionRequestSignal(SteamId remote_steam_id);
@@ -78,8 +121,7 @@ class NetworkingMessages {
   void emitSessionFailedSignal(const SessionFailed& failed);
 
  private:
-  std::vector<SessionRequestHandler> session_request_handlers_;
-  std::vector<SessionFailedHandler> session_failed_handlers_;
+  std::shared_ptr<detail::SignalRegistry> signals_;
 };
 
 }  // namespace steamsim

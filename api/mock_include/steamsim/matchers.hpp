@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "steamsim/message.hpp"
+#include "steamsim/printers.hpp"
 #include "steamsim/types.hpp"
 
 namespace steamsim {
@@ -54,30 +55,6 @@ inline int flagsOf(const Message& message) {
 
 inline std::vector<std::uint8_t> bytesOf(std::string_view text) {
   return {text.begin(), text.end()};
-}
-
-/// Prints bytes as a quoted string when all are printable ASCII, else as hex values.
-inline void printBytes(std::span<const std::uint8_t> bytes, std::ostream& os) {
-  bool printable = true;
-  for (std::uint8_t b : bytes) printable = printable && b >= 0x20 && b < 0x7f;
-  if (printable) {
-    os << '"';
-    for (std::uint8_t b : bytes) {
-      if (b == '"' || b == '\\') os << '\\';
-      os << static_cast<char>(b);
-    }
-    os << '"';
-  } else {
-    constexpr std::size_t kShown = 32;
-    constexpr char kHex[] = "0123456789abcdef";
-    os << '{';
-    for (std::size_t i = 0; i < bytes.size() && i < kShown; ++i) {
-      os << (i == 0 ? "" : ", ") << "0x" << kHex[bytes[i] >> 4] << kHex[bytes[i] & 0xf];
-    }
-    if (bytes.size() > kShown) os << ", ...";
-    os << '}';
-  }
-  os << " (" << bytes.size() << (bytes.size() == 1 ? " byte)" : " bytes)");
 }
 
 class PayloadEqMatcher {

@@ -8,11 +8,15 @@
 
 #include "steamsim/matchers.hpp"
 #include "steamsim/networking_messages.hpp"
+#include "steamsim/printers.hpp"
 
 namespace steamsim {
 
 /// A `NetworkingMessages` whose functions are GoogleMock mock methods. Works with
-/// `NiceMock` and `StrictMock`. Signals are fired with `emitSessionRequest` and
+/// `NiceMock` and `StrictMock`. Unless a test says otherwise, calls answer like a healthy
+/// Steam: `sendMessageToUser` returns `Result::OK`, accept and the two close functions return
+/// true, `receiveMessagesOnChannel` returns no messages, `getSessionConnectionInfo` returns
+/// state None. Payloads, results and messages print readably in failure messages. Signals are fired with `emitSessionRequest` and
 /// `emitSessionFailed`, which call the handlers game code registered, as Steam would.
 ///
 /// \code
@@ -37,6 +41,9 @@ class MockNetworkingMessages : public NetworkingMessages {
               (SteamId remote_steam_id, std::span<const std::uint8_t> data, int flags, int channel),
               (override));
   MOCK_METHOD(void, runCallbacks, (), (override));
+
+  /// Text and byte-range overloads of NetworkingMessages; they call the mocked function.
+  using NetworkingMessages::sendMessageToUser;
 
   /// Fires `network_messages_session_request(remote_steam_id)` on the registered handlers.
   void emitSessionRequest(SteamId remote_steam_id);

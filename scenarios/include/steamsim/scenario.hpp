@@ -9,4 +9,5 @@
 #include "steamsim/scenario/model.hpp"
 #include "steamsim/scenario/names.hpp"
 #include "steamsim/scenario/report.hpp"
+#include "steamsim/scenario/game.hpp"
 #include "steamsim/scenario/runner.hpp"

@@ -49,8 +49,8 @@ class Peer final : public NetworkingMessages {
                            int channel) override;
   void runCallbacks() override;
 
-  /// Convenience: sends text bytes (no terminating NUL).
-  Result sendMessageToUser(SteamId remote_steam_id, std::string_view text, int flags, int channel);
+  /// Text and other byte ranges: see NetworkingMessages.
+  using NetworkingMessages::sendMessageToUser;
 
   /// The socket's address, "127.0.0.1:<port>"; empty while crashed.
   std::string socketAddress() const;

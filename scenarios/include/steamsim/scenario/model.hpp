@@ -47,6 +47,10 @@ struct PeerSpec {
   /// false: the game loop does not read messages (they stay queued) until a timeline
   /// `reading: true` action.
   bool reading = true;
+  /// true: in runScenarioWith the game's own code plays this peer and sends messages the
+  /// timeline does not name, so `received` expectations from it need no timeline send.
+  /// (`steamsim run` plays it with the built-in loop.)
+  bool game = false;
   Origin origin;
   friend bool operator==(const PeerSpec&, const PeerSpec&) = default;
 };

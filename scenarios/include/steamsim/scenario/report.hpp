@@ -34,8 +34,9 @@ void writeSummary(std::ostream& out, const std::vector<RunResult>& runs,
 void writeDiagnostics(std::ostream& out, const std::vector<Diagnostic>& errors,
                       const TerminalStyle& style);
 
-/// JUnit XML: one <testsuite> per run, one <testcase> per check, <failure> with the message
-/// and the details, <error> when the run could not complete.
+/// JUnit XML: one <testsuite> per run, one <testcase> per check (its time an equal share of
+/// the run's wall time), <failure> with the message and the details, <error> when the run
+/// could not complete.
 void writeJUnit(std::ostream& out, const std::vector<RunResult>& runs);
 /// A JSON document with every run, every check and a summary.
 void writeJsonReport(std::ostream& out, const std::vector<RunResult>& runs);

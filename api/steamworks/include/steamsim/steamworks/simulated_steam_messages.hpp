@@ -17,6 +17,7 @@
 
 #include "steamsim/message.hpp"
 #include "steamsim/networking_messages.hpp"
+#include "steamsim/signal_connection.hpp"
 #include "steamsim/steamworks/conversions.hpp"
 #include "steamsim/steamworks/steam_headers.hpp"
 #include "steamsim/types.hpp"
@@ -254,7 +255,7 @@ class SimulatedSteamMessages final : public ISteamNetworkingMessages {
   };
 
   void connectSignals() {
-    peer_->onSessionRequest([hooks = hooks_](SteamId remote_steam_id) {
+    on_request_ = peer_->onSessionRequest([hooks = hooks_](SteamId remote_steam_id) {
       std::lock_guard lock(hooks->mutex);
       if (!hooks->request) return;
       SteamNetworkingMessagesSessionRequest_t request;
@@ -263,16 +264,17 @@ class SimulatedSteamMessages final : public ISteamNetworkingMessages {
       const SessionRequestCallback callback = hooks->request;  // may replace itself
       callback(&request);
     });
-    peer_->onSessionFailed([hooks = hooks_, peer = peer_](const SessionFailed& failed) {
-      std::lock_guard lock(hooks->mutex);
-      if (!hooks->failed) return;
-      SteamNetworkingMessagesSessionFailed_t event;
-      std::memset(static_cast<void*>(&event), 0, sizeof event);
-      steamworks::fillSteamConnectionInfo(failedConnectionInfo(*peer, failed), event.m_info);
-      event.m_info.m_hListenSocket = 0;
-      const SessionFailedCallback callback = hooks->failed;
-      callback(&event);
-    });
+    on_failed_ =
+        peer_->onSessionFailed([hooks = hooks_, peer = peer_](const SessionFailed& failed) {
+          std::lock_guard lock(hooks->mutex);
+          if (!hooks->failed) return;
+          SteamNetworkingMessagesSessionFailed_t event;
+          std::memset(static_cast<void*>(&event), 0, sizeof event);
+          steamworks::fillSteamConnectionInfo(failedConnectionInfo(*peer, failed), event.m_info);
+          event.m_info.m_hListenSocket = 0;
+          const SessionFailedCallback callback = hooks->failed;
+          callback(&event);
+        });
   }
 
   /// The connection info Steam puts in the failure callback: the session's own, still
@@ -295,6 +297,9 @@ class SimulatedSteamMessages final : public ISteamNetworkingMessages {
   std::shared_ptr<NetworkingMessages> owner_;
   NetworkingMessages* peer_;
   std::shared_ptr<Hooks> hooks_ = std::make_shared<Hooks>();
+  // The adapter's handlers on the peer, disconnected when the adapter goes away.
+  ScopedSignalConnection on_request_;
+  ScopedSignalConnection on_failed_;
 };
 
 }  // namespace steamsim
