@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs what steamsim needs on Debian/Ubuntu (only the missing packages), then
-# configures and builds a preset.
-#   tools/setup.sh [preset]      preset: release (default), debug, asan, tsan, ci
+# configures and builds a preset: everything, or only the targets named.
+#   tools/setup.sh [preset [target...]]   preset: release (default), debug, asan, tsan, ci
 set -euo pipefail
 
 preset="${1:-release}"
+shift || true
+targets=("$@")
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 packages=(cmake ninja-build g++ pkg-config libasio-dev nlohmann-json3-dev libgtest-dev
-  libgmock-dev libcli11-dev)
+  libgmock-dev libcli11-dev python3)
 if [[ "$preset" == fuzz ]]; then packages+=(clang libclang-rt-14-dev); fi
 
 missing=()
@@ -25,4 +27,8 @@ fi
 
 cd "$root"
 cmake --preset "$preset" >/dev/null
-cmake --build --preset "$preset"
+if ((${#targets[@]})); then
+  cmake --build --preset "$preset" --target "${targets[@]}"
+else
+  cmake --build --preset "$preset"
+fi

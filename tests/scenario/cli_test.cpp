@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -103,7 +104,7 @@ TEST_F(Cli, InvalidFileExitsTwoAndNothingRuns) {
                          testFile("malformed/unknown_peer_key.json"));
   EXPECT_EQ(out.status, 2) << out.text;
   EXPECT_NE(out.text.find("unknown_peer_key.json:5:30: /peers/host/acept: expected one of the "
-                          "keys steam_id, accept, poll_ms, reading, got unknown key \"acept\" "
+                          "keys steam_id, accept, poll_ms, reading, game, got unknown key \"acept\" "
                           "(did you mean \"accept\"?)"),
             std::string::npos)
       << out.text;
@@ -231,6 +232,92 @@ TEST_F(Cli, ListShowsNamesAndDescriptions) {
   EXPECT_EQ(out.status, 0) << out.text;
   EXPECT_NE(out.text.find("Nagle holds small messages; NoNagle flushes"), std::string::npos);
   EXPECT_NE(out.text.find("B19"), std::string::npos);
+}
+
+TEST_F(Cli, ShardsSplitASweepDeterministicallyAndCoverItOnce) {
+  std::vector<std::string> lines;
+  std::size_t total = 0;
+  for (int k = 1; k <= 3; ++k) {
+    const Output out = run("run --seeds 1..7 --shard " + std::to_string(k) + "/3 " +
+                           library("both_send_first.json"));
+    EXPECT_EQ(out.status, 0) << out.text;
+    EXPECT_NE(out.text.find("shard " + std::to_string(k) + "/3: "), std::string::npos) << out.text;
+    std::istringstream in(out.text);
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("PASS", 0) == 0) {
+        lines.push_back(line.substr(0, line.find(" checks")));
+        ++total;
+      }
+    }
+  }
+  EXPECT_EQ(total, 7U);  // each run in exactly one shard
+  std::sort(lines.begin(), lines.end());
+  EXPECT_EQ(std::unique(lines.begin(), lines.end()), lines.end());
+  // Shard 2 of 3 of seeds 1..7 is runs 1 and 4: seeds 2 and 5.
+  const Output two = run("run --seeds 1..7 --shard 2/3 " + library("both_send_first.json"));
+  EXPECT_NE(two.text.find("seed 2 "), std::string::npos) << two.text;
+  EXPECT_NE(two.text.find("seed 5 "), std::string::npos) << two.text;
+  EXPECT_EQ(countOf(two.text, "PASS"), 2U) << two.text;
+  for (const char* bad : {"0/3", "4/3", "1/0", "x/2", "1/", "/2", "1/2/3", "-1/2"}) {
+    const Output out = run(std::string("run --shard ") + bad + " " + library("nagle.json"));
+    EXPECT_EQ(out.status, 2) << bad << ": " << out.text;
+    EXPECT_NE(out.text.find("expected K/N"), std::string::npos) << out.text;
+  }
+}
+
+TEST_F(Cli, ValidatingAMissingFileReportsOnlyThatError) {
+  const Output out = run("validate " + quote(path("missing.json")));
+  EXPECT_EQ(out.status, 2) << out.text;
+  EXPECT_NE(out.text.find("missing.json"), std::string::npos) << out.text;
+  EXPECT_EQ(out.text.find("0 valid, 0 invalid"), std::string::npos) << out.text;
+}
+
+TEST_F(Cli, VersionIsTheProjects) {
+  const Output out = run("--version");
+  EXPECT_EQ(out.status, 0) << out.text;
+  EXPECT_EQ(out.text, std::string("steamsim ") + STEAMSIM_VERSION + "\n");
+}
+
+TEST_F(Cli, HelpNamesDocumentationFilesThatExist) {
+  const Output out = run("run --help");
+  EXPECT_EQ(out.status, 0) << out.text;
+  for (const char* label : {"Scenario format: ", "JSON Schema: "}) {
+    const std::size_t at = out.text.find(label);
+    ASSERT_NE(at, std::string::npos) << out.text;
+    const std::size_t start = at + std::string(label).size();
+    const std::string file = out.text.substr(start, out.text.find('\n', start) - start);
+    EXPECT_TRUE(fs::path(file).is_absolute()) << file;
+    EXPECT_TRUE(fs::is_regular_file(file)) << file;
+  }
+}
+
+TEST_F(Cli, JUnitFailureTextReadsOnceAndTestcasesHaveTimes) {
+  const std::string junit = path("fail.xml");
+  const Output out =
+      run("run " + testFile("failing/signal_fail.json") + " --junit " + quote(junit));
+  EXPECT_EQ(out.status, 1) << out.text;
+  const std::string xml = read(junit);
+  EXPECT_EQ(xmlProblem(xml), "") << xml;
+  EXPECT_NE(xml.find("; got 0 matching; host got no session_failed signal"), std::string::npos)
+      << xml;
+  EXPECT_EQ(xml.find("got got"), std::string::npos) << xml;
+  EXPECT_EQ(out.text.find("got:      got"), std::string::npos) << out.text;
+  // Every testcase's time is its share of the run; they add up to the suite's.
+  std::size_t cases = 0;
+  double sum = 0.0;
+  for (std::size_t at = xml.find("<testcase "); at != std::string::npos;
+       at = xml.find("<testcase ", at + 1)) {
+    const std::size_t t = xml.find(" time=\"", at) + 7;
+    const std::string time = xml.substr(t, xml.find('"', t) - t);
+    EXPECT_EQ(time.size() - time.find('.'), 4U) << "seconds with 3 decimals: " << time;
+    sum += std::stod(time);
+    ++cases;
+  }
+  ASSERT_GT(cases, 1U);
+  const std::size_t suite = xml.find("<testsuite ");
+  const std::size_t t = xml.find(" time=\"", suite) + 7;
+  const double suite_time = std::stod(xml.substr(t, xml.find('"', t) - t));
+  EXPECT_NEAR(sum, suite_time, 0.001 * static_cast<double>(cases) + 1e-9);
 }
 
 }  // namespace
