@@ -1,5 +1,5 @@
 #pragma once
-// Helpers of the Steamworks adapter tests: text renderings of steamsim's structures (so a
+// What the Steamworks adapter tests share: text renderings of steamsim's structures (so a
 // mismatch shows every field), and identities of each kind.
 
 #include <steamsim/steamworks.hpp>
