@@ -3,8 +3,8 @@ include(CMakePackageConfigHelpers)
 
 set(STEAMSIM_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/steamsim")
 
-set(_steamsim_targets steamsim_api steamsim_dictionary steamsim_sim steamsim_scenario
-  steamsim_remote_protocol steamsim_remote)
+set(_steamsim_targets steamsim_api steamsim_dictionary steamsim_steamworks steamsim_sim
+  steamsim_scenario steamsim_remote_protocol steamsim_remote)
 set(STEAMSIM_HAS_MOCK OFF)
 if(TARGET steamsim_mock)
   list(APPEND _steamsim_targets steamsim_mock)
@@ -26,8 +26,9 @@ install(TARGETS ${_steamsim_targets}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
-install(DIRECTORY api/include/ api/dictionary_include/ api/mock_include/ sim/include/
-    scenarios/include/ scenarios/gtest_include/ remote/client/include/
+install(DIRECTORY api/include/ api/dictionary_include/ api/mock_include/
+    api/steamworks/include/ sim/include/ scenarios/include/ scenarios/gtest_include/
+    remote/client/include/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.hpp")
 

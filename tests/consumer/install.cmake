@@ -18,7 +18,7 @@ if(NOT result EQUAL 0)
   message(FATAL_ERROR "cmake --install failed (${result})")
 endif()
 foreach(file include/steamsim/steamsim.hpp include/steamsim/mock.hpp
-    include/steamsim/matchers.hpp include/steamsim/network.hpp)
+    include/steamsim/matchers.hpp include/steamsim/network.hpp include/steamsim/steamworks.hpp)
   if(NOT EXISTS "${PREFIX}/${file}")
     message(FATAL_ERROR "not installed: ${file}")
   endif()
