@@ -91,7 +91,8 @@ class Bench {
     if (wanted("F")) fidelity();
     if (wanted("S")) scaling();
     if (wanted("SC")) {
-      for (Series& s : scenarioScaleRows(o_.quick, [&](const auto& work) { return window(work); })) {
+      for (Series& s :
+           scenarioScaleRows(o_.quick, [&](const auto& work) { return window(work); })) {
         order_.push_back(s.id);
         rows_.emplace(s.id, std::move(s));
       }
