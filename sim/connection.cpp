@@ -171,7 +171,7 @@ void Connection::onConnectRequest(const wire::PacketHeader& header, TimeUs now) 
 }
 
 void Connection::onPacket(const wire::PacketHeader& header, std::span<const std::uint8_t> frames,
-                          std::size_t datagram_size, TimeUs now) {
+                          std::size_t datagram_size, TimeUs now, const wire::ParsedFrames* parsed) {
   if (!isOpen()) return;
   switch (header.type) {
     case wire::PacketType::ConnectAccept:
@@ -181,7 +181,7 @@ void Connection::onPacket(const wire::PacketHeader& header, std::span<const std:
       }
       return;
     case wire::PacketType::Close: {
-      wire::FrameReader reader(frames);
+      wire::FrameReader reader(frames, parsed);
       wire::Frame frame;
       int reason = 0;
       std::string debug;
@@ -234,7 +234,7 @@ void Connection::onPacket(const wire::PacketHeader& header, std::span<const std:
   if (header.packet_number == tracker_.largest()) largest_received_at_ = now;
 
   bool eliciting = (header.flags & wire::kFlagAckNow) != 0;
-  wire::FrameReader reader(frames);
+  wire::FrameReader reader(frames, parsed);
   wire::Frame frame;
   while (reader.next(frame)) {
     eliciting = eliciting || isAckEliciting(frame.type);

@@ -60,9 +60,10 @@ class Connection {
 
   /// A ConnectRequest from the peer for this connection (a retry, or symmetric connect).
   void onConnectRequest(const wire::PacketHeader& header, TimeUs now);
-  /// Any other packet from the peer addressed to this connection.
+  /// Any other packet from the peer addressed to this connection. `parsed`: its frames as
+  /// decode() parsed them, if available.
   void onPacket(const wire::PacketHeader& header, std::span<const std::uint8_t> frames,
-                std::size_t datagram_size, TimeUs now);
+                std::size_t datagram_size, TimeUs now, const wire::ParsedFrames* parsed = nullptr);
 
   /// Queues a message. Assumes size checks were done by the caller.
   /// \return OK, or LimitExceeded when the send buffer would overflow.

@@ -335,7 +335,8 @@ void PeerCore::onDatagram(std::span<const std::uint8_t> datagram, const SocketAd
   ++counters_.datagrams_received;
   wire::PacketHeader header;
   std::span<const std::uint8_t> frames;
-  const wire::DecodeError error = wire::decode(datagram, header, frames);
+  wire::ParsedFrames& parsed = world_.parsedFrames();
+  const wire::DecodeError error = wire::decode(datagram, header, frames, &parsed);
   if (error != wire::DecodeError::None) {
     if (error == wire::DecodeError::BadChecksum) {
       ++counters_.rejected_checksum;
@@ -406,7 +407,7 @@ void PeerCore::onDatagram(std::span<const std::uint8_t> datagram, const SocketAd
     return;
   }
   ++counters_.datagrams_accepted;
-  c->onPacket(header, frames, datagram.size(), t);
+  c->onPacket(header, frames, datagram.size(), t, &parsed);
   checkConnection(*s, t);
   s->rearm();
 }

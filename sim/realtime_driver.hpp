@@ -25,13 +25,14 @@ class RealTimeDriver {
 
   /// Network time now: the virtual epoch plus wall time since the driver started (µs).
   TimeUs wallNowUs() const;
+  /// The steady-clock instant of network time `at`.
+  std::chrono::steady_clock::time_point wallTime(TimeUs at) const;
   /// Something was scheduled for `due` at network time `now` (world lock held): wakes the
   /// driver if it would otherwise sleep past it.
   void wake(TimeUs due, TimeUs now);
 
  private:
   void run();
-  std::chrono::steady_clock::time_point wallTime(TimeUs at) const;
 
   World& world_;
   const std::chrono::steady_clock::time_point start_;

@@ -569,6 +569,15 @@ std::size_t PacketWriter::unreliableOverhead(std::uint64_t message_number, std::
 
 DecodeError decode(std::span<const std::uint8_t> datagram, PacketHeader& header,
                    std::span<const std::uint8_t>& frames) {
+  return decode(datagram, header, frames, nullptr);
+}
+
+DecodeError decode(std::span<const std::uint8_t> datagram, PacketHeader& header,
+                   std::span<const std::uint8_t>& frames, ParsedFrames* parsed) {
+  if (parsed != nullptr) {
+    parsed->count = 0;
+    parsed->complete = false;
+  }
   if (datagram.size() < kHeaderSize) return DecodeError::Truncated;
   if (datagram.size() > kMaxDatagram) return DecodeError::TooLarge;
   const std::uint8_t* in = datagram.data();
@@ -585,12 +594,19 @@ DecodeError decode(std::span<const std::uint8_t> datagram, PacketHeader& header,
 
   const auto body = datagram.subspan(kHeaderSize);
   std::span<const std::uint8_t> rest = body;
-  Frame frame;
+  Frame scratch;
+  std::size_t count = 0;
   while (!rest.empty()) {
     std::size_t consumed = 0;
-    const DecodeError error = parseFrame(rest, frame, consumed);
+    const bool keep = parsed != nullptr && count < ParsedFrames::kCapacity;
+    const DecodeError error = parseFrame(rest, keep ? parsed->frames[count] : scratch, consumed);
     if (error != DecodeError::None) return error;
+    ++count;
     rest = rest.subspan(consumed);
+  }
+  if (parsed != nullptr) {
+    parsed->count = std::min(count, ParsedFrames::kCapacity);
+    parsed->complete = count <= ParsedFrames::kCapacity;
   }
 
   header.type = static_cast<PacketType>(type);
@@ -605,6 +621,11 @@ DecodeError decode(std::span<const std::uint8_t> datagram, PacketHeader& header,
 }
 
 bool FrameReader::next(Frame& frame) {
+  if (parsed_ != nullptr) {
+    if (next_parsed_ >= parsed_->count) return false;
+    frame = parsed_->frames[next_parsed_++];
+    return true;
+  }
   if (rest_.empty() || error_ != DecodeError::None) return false;
   std::size_t consumed = 0;
   error_ = parseFrame(rest_, frame, consumed);

@@ -159,8 +159,20 @@ class PacketWriter {
 std::size_t writeControlPacket(std::span<std::uint8_t> buffer, const PacketHeader& header,
                                std::int32_t reason = 0, std::string_view debug = {});
 
+/// Frames parsed while a datagram was validated, so they need not be parsed again: up to
+/// kCapacity of them (a datagram with more is read again by FrameReader).
+struct ParsedFrames {
+  static constexpr std::size_t kCapacity = 48;
+  std::array<Frame, kCapacity> frames;
+  std::size_t count = 0;
+  bool complete = false;  ///< every frame of the datagram is in `frames`
+};
+
 /// Decodes and checks the header and checksum, and validates every frame.
-/// On success `header` is filled and `frames` views the frame bytes inside `datagram`.
+/// On success `header` is filled and `frames` views the frame bytes inside `datagram`;
+/// `parsed`, when given, receives the frames (see ParsedFrames).
+DecodeError decode(std::span<const std::uint8_t> datagram, PacketHeader& header,
+                   std::span<const std::uint8_t>& frames, ParsedFrames* parsed);
 DecodeError decode(std::span<const std::uint8_t> datagram, PacketHeader& header,
                    std::span<const std::uint8_t>& frames);
 
@@ -168,6 +180,9 @@ DecodeError decode(std::span<const std::uint8_t> datagram, PacketHeader& header,
 class FrameReader {
  public:
   explicit FrameReader(std::span<const std::uint8_t> frames) : rest_(frames) {}
+  /// Reads `frames`, from `parsed` when it holds all of them (null: parse the bytes).
+  FrameReader(std::span<const std::uint8_t> frames, const ParsedFrames* parsed)
+      : rest_(frames), parsed_(parsed != nullptr && parsed->complete ? parsed : nullptr) {}
   /// Reads the next frame. \return false at the end, or on a malformed frame (`error()`).
   bool next(Frame& frame);
   DecodeError error() const { return error_; }
@@ -175,6 +190,8 @@ class FrameReader {
  private:
   std::span<const std::uint8_t> rest_;
   DecodeError error_ = DecodeError::None;
+  const ParsedFrames* parsed_ = nullptr;
+  std::size_t next_parsed_ = 0;
 };
 
 // Varint helpers, shared with the reliable stream's message headers.

@@ -283,6 +283,7 @@ void World::deliver(Link& link, std::uint32_t slot_index) {
   t.destination = dst->second;
   t.generation = dst->second->generation;
   t.slot = slot_index;
+  t.bytes = &pool_[slot_index];  // looked up here: the pool's index may change unlocked
 }
 
 bool World::runOneEvent(std::unique_lock<std::mutex>& lock, TimeUs limit) {
@@ -310,7 +311,7 @@ void World::transferQueued(std::unique_lock<std::mutex>& lock) {
 
 void World::transfer(Transfer& t) {
   // The one place a datagram of this network is written to a socket.
-  DatagramPool::Slot& slot = pool_[t.slot];  // slots never move; this one is ours until settled
+  DatagramPool::Slot& slot = *t.bytes;  // slots never move; this one is ours until settled
   const std::uint32_t sequence = t.to->own_written + 1;
   DatagramTag{nonce_, sequence}.writeTo(slot.bytes.data() + slot.size);
   t.written = t.from->sendTo(
@@ -570,9 +571,13 @@ void World::waitRealTime(TimeUs duration, const std::function<bool()>* done) {
     if (done != nullptr && (*done)()) return;
     const auto now = std::chrono::steady_clock::now();
     if (now >= end) return;
-    // Wake for new work, or every millisecond to re-check the predicate.
+    // Wake for new work, for the next event (this thread runs it), or every millisecond to
+    // re-check the predicate.
     std::unique_lock lock(mutex_);
-    work_cv_.wait_until(lock, std::min(end, now + std::chrono::milliseconds(1)), [&] {
+    auto until = std::min(end, now + std::chrono::milliseconds(1));
+    const TimeUs next = scheduler_.nextTime();
+    if (next != kNever) until = std::min(until, driver_->wallTime(next));
+    work_cv_.wait_until(lock, until, [&] {
       return !ready_actions_.empty() || (config_.embed_callbacks && !signal_peers_.empty());
     });
   }

@@ -42,6 +42,8 @@ class World : public std::enable_shared_from_this<World> {
   /// A peer emits a datagram: impairment decides its fate; survivors are scheduled.
   void emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagram);
   void notePendingSignals(SteamId steam_id);
+  /// Scratch for the frames of the datagram being handled (one at a time, lock held).
+  wire::ParsedFrames& parsedFrames() { return parsed_frames_; }
   /// Adds an event to the trace hash (and to the sink/record when present). `name` is a
   /// static string; `extra` is appended to the detail text.
   void trace(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes, std::int64_t value,
@@ -127,6 +129,7 @@ class World : public std::enable_shared_from_this<World> {
     PeerSlot* destination = nullptr;
     std::uint32_t generation = 0;
     std::uint32_t slot = 0;
+    DatagramPool::Slot* bytes = nullptr;  // the slot itself (stable while in transfer)
     bool written = false;
     std::uint32_t lost = 0;  // datagrams of ours on `to` never read back
     std::size_t reads_begin = 0;
@@ -184,6 +187,7 @@ class World : public std::enable_shared_from_this<World> {
 
   DatagramPool pool_;
   NetworkCounters counters_;
+  wire::ParsedFrames parsed_frames_;
   const std::uint64_t nonce_;             // this network's datagram tag
   std::vector<Transfer> transfers_;       // queued by events, lock held
   std::vector<Transfer> transferring_;    // owned by the thread doing socket I/O

@@ -26,6 +26,8 @@ struct Options {
   double max_others = 0.25;       ///< cores other processes may use during a valid window
   double idle_wait_s = 60.0;      ///< total time spent waiting for an idle machine
   int retries = 2;                ///< extra attempts of a window taken on a busy machine
+  std::uint64_t messages = 0;     ///< != 0: throughput windows deliver this many messages
+                                  ///< (for instruction counts under valgrind)
 };
 
 /// A point in time: wall clock, the machine's busy CPU time, this process's CPU time.
@@ -77,7 +79,9 @@ struct Throughput {
   std::uint64_t received = 0;
   double datagrams_per_s = 0.0;  ///< datagrams written to sockets during the measurement
 };
-Throughput realTimeThroughput(int flags, std::chrono::duration<double> duration);
+/// `messages` != 0: the window ends once that many messages were delivered instead.
+Throughput realTimeThroughput(int flags, std::chrono::duration<double> duration,
+                              std::uint64_t messages = 0);
 
 /// Fidelity: messages per second of 64-byte messages at default pacing, in virtual time.
 double pacedRate(int flags, std::chrono::microseconds measured);

@@ -1,5 +1,5 @@
 // steamsim_bench [--quick] [--json FILE] [--only P1,P3,...] [--runs N] [--idle-wait S]
-//                [--max-others CORES] [--retries N]
+//                [--max-others CORES] [--retries N] [--messages N]
 // Runs the SPEC §7 workloads in interleaved rounds (raw UDP baseline, workload, baseline,
 // ...), measures the CPU other processes use during every window, and prints medians with
 // their spread and a verdict that uses only windows taken on an idle enough machine (or
@@ -176,7 +176,9 @@ class Bench {
 
   void rawThroughput() {
     double dgrams = 0.0;
-    const double others = window([&] { dgrams = rawUdpThroughput(o_.quick ? 0.05s : 0.5s); });
+    const bool short_reference = o_.quick || o_.messages != 0;
+    const double others =
+        window([&] { dgrams = rawUdpThroughput(short_reference ? 0.05s : 0.5s); });
     row("RAW").add(dgrams, others);
     last_raw_ = dgrams;
   }
@@ -187,7 +189,7 @@ class Bench {
     const double others = window([&] {
       OneCore core(one_core);
       pinned = core.pinned();
-      t = realTimeThroughput(flags, o_.quick ? 0.1s : 1.5s);
+      t = realTimeThroughput(flags, o_.quick ? 0.1s : 1.5s, o_.messages);
     });
     const std::string key = id + (one_core ? "-1core" : "");
     row(key + "-cpu").add(t.cpu_us_per_msg, others);
@@ -271,6 +273,10 @@ class Bench {
     }
   }
 
+  /// Idle measurements a row needs for a verdict: every round's worth for wall-clock rows
+  /// (at least 3), one for rows measured once and not affected by load.
+  std::size_t needed(const Series& s) const { return s.load_sensitive ? minValid() : 1; }
+
   std::size_t minValid() const {
     return o_.quick ? 1 : static_cast<std::size_t>(std::min(3, o_.runs));
   }
@@ -286,7 +292,7 @@ class Bench {
       const auto [lo, hi] = std::minmax_element(s.values.begin(), s.values.end());
       const std::size_t valid = s.valid(o_.max_others).size();
       const double others = *std::max_element(s.others.begin(), s.others.end());
-      const Series::Verdict v = s.verdict(o_.max_others, minValid());
+      const Series::Verdict v = s.verdict(o_.max_others, needed(s));
       const int decimals = s.unit == "us/msg" || s.unit == "off Steam" ? 3 : 1;
       std::printf("%-14s %-62s %12s %-14s %-17s %-7s %-7s %-16s %s\n", id.c_str(),
                   s.workload.c_str(), fixed(s.figure(o_.max_others), decimals).c_str(),
@@ -330,7 +336,7 @@ class Bench {
     for (const std::string& id : order_) {
       const Series& s = rows_.at(id);
       if (s.values.empty()) continue;
-      const Series::Verdict v = s.verdict(o_.max_others, minValid());
+      const Series::Verdict v = s.verdict(o_.max_others, needed(s));
       any_busy = any_busy || v == Series::Verdict::NoVerdict;
       any_missed = any_missed || v == Series::Verdict::Missed;
       rows.push_back({{"id", s.id},
@@ -371,7 +377,7 @@ class Bench {
 int usage() {
   std::fprintf(stderr,
                "usage: steamsim_bench [--quick] [--json FILE] [--only P1,P3,...] [--runs N] "
-               "[--idle-wait SECONDS] [--max-others CORES] [--retries N]\n");
+               "[--idle-wait SECONDS] [--max-others CORES] [--retries N] [--messages N]\n");
   return 2;
 }
 
@@ -413,6 +419,8 @@ int main(int argc, char** argv) {
         options.max_others = std::stod(args[++i]);
       } else if (args[i] == "--retries" && has_value) {
         options.retries = std::stoi(args[++i]);
+      } else if (args[i] == "--messages" && has_value) {
+        options.messages = std::stoull(args[++i]);
       } else {
         return usage();
       }

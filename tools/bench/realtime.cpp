@@ -44,7 +44,8 @@ NetworkConfig realTimeConfig() {
 
 }  // namespace
 
-Throughput realTimeThroughput(int flags, std::chrono::duration<double> duration) {
+Throughput realTimeThroughput(int flags, std::chrono::duration<double> duration,
+                              std::uint64_t messages) {
   Network net(realTimeConfig());
   Peer& a = net.addPeer(kA);
   Peer& b = net.addPeer(kB);
@@ -73,7 +74,7 @@ Throughput realTimeThroughput(int flags, std::chrono::duration<double> duration)
   const double cpu0 = processCpuSeconds();
   const std::uint64_t datagrams0 = net.counters().datagrams;
   double now = start;
-  while (now - start < duration.count()) {
+  while (messages != 0 ? t.received < messages : now - start < duration.count()) {
     t.received += pump();
     now = wallSeconds();
   }

@@ -20,7 +20,10 @@ struct NetworkCounters {
   std::uint64_t events = 0;             ///< scheduler events run
   std::uint64_t datagrams = 0;          ///< datagrams written to sockets
   std::uint64_t socket_bytes_read = 0;  ///< bytes read back from peers' sockets
-  std::uint64_t kernel_lost = 0;        ///< written but never read back (should stay 0)
+  std::uint64_t kernel_lost = 0;        ///< written but not read back: dropped by the kernel, or
+                                        ///< given up on behind a flood of other datagrams (traced
+                                        ///< as a drop, "kernel_lost"); 0 unless others write
+                                        ///< to the sockets
 };
 
 class Network {
