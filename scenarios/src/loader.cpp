@@ -233,6 +233,13 @@ bool byPosition(const Diagnostic& a, const Diagnostic& b) {
 
 LoadResult loadScenarioText(std::string_view text, std::string label, const LoadLimits& limits) {
   LoadResult result;
+  if (text.size() > limits.max_file_bytes) {
+    result.errors.push_back({label, SourcePos{}, "",
+                             "expected a scenario of at most " +
+                                 std::to_string(limits.max_file_bytes) + " bytes, got " +
+                                 std::to_string(text.size()) + " bytes"});
+    return result;
+  }
   // Nesting and overflowing numbers first: the parser and the source map then only meet
   // bounded depth, and an overflowing number is reported where it is, with its pointer.
   for (const detail::PrescanProblem& p : detail::prescanText(text, limits.max_depth)) {

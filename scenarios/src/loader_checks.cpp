@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "link_table.hpp"
 #include "loader_support.hpp"
@@ -70,16 +71,22 @@ void checkLinks(Loader& loader, const Scenario& s) {
 /// game loops' ticks.
 void checkWork(Loader& loader, const Scenario& s) {
   const LoadLimits& limits = loader.limits();
+  // Every tick of every game loop reads every channel the scenario names.
   std::uint64_t ticks = 0;
   for (const PeerSpec& p : s.peers) {
     ticks += static_cast<std::uint64_t>(s.duration_ms / std::max(p.poll_ms, 1)) + 1;
   }
-  if (ticks > limits.max_poll_ticks) {
+  const std::uint64_t channels = s.channels().size();
+  if (ticks * channels > limits.max_poll_ticks) {
     loader.error("/duration_ms",
                  "expected at most " + std::to_string(limits.max_poll_ticks) +
-                     " game-loop ticks in all (for each peer duration_ms / poll_ms), got " +
-                     std::to_string(ticks) + "; raise poll_ms or shorten the run");
+                     " channel reads by the game loops in all (for each peer duration_ms / "
+                     "poll_ms ticks, times the " +
+                     std::to_string(channels) + " channel(s) named), got " +
+                     std::to_string(ticks * channels) +
+                     "; raise poll_ms, shorten the run or name fewer channels");
   }
+  std::unordered_map<SteamId, std::uint64_t> messages_to;  // receiver -> scheduled messages
   std::uint64_t messages = 0;
   std::uint64_t bytes = 0;
   bool reported_messages = false;
@@ -102,6 +109,7 @@ void checkWork(Loader& loader, const Scenario& s) {
       each = send->payload->size() + indexes * 7;
     }
     messages += count;
+    messages_to[send->to.steam_id] += count;
     bytes += count * each;
     const std::string p = entry.origin.pointer + "/send/count";
     if (messages > limits.max_scheduled_sends && !reported_messages) {
@@ -118,6 +126,20 @@ void checkWork(Loader& loader, const Scenario& s) {
                           " payload bytes in all, got " + std::to_string(bytes) +
                           " by this send (count x size)");
     }
+  }
+  // Each `received` expectation looks at every message its peer read.
+  std::uint64_t examined = 0;
+  for (const Expectation& e : s.expectations) {
+    if (!std::holds_alternative<ReceivedCheck>(e.check)) continue;
+    if (auto it = messages_to.find(loader.steamIdOf(e.peer)); it != messages_to.end()) {
+      examined += it->second;
+    }
+  }
+  if (examined > limits.max_check_reads) {
+    loader.error("/expect", "expected at most " + std::to_string(limits.max_check_reads) +
+                                " messages examined by the expectations in all (each expectation "
+                                "on a peer, times the messages sent to it), got " +
+                                std::to_string(examined));
   }
 }
 

@@ -299,6 +299,15 @@ void ScenarioRun::applyLinkRules(const std::vector<LinkRule>& rules) {
 
 // ---- game loops -----------------------------------------------------------------------
 
+void ScenarioRun::schedulePollGroup(std::shared_ptr<const std::vector<std::size_t>> group,
+                                    std::int64_t period_us, std::int64_t t_us) {
+  if (t_us > end_us_) return;
+  scheduleAt(t_us, [this, group, period_us, t_us] {
+    for (std::size_t peer : *group) poll(peer);
+    schedulePollGroup(group, period_us, t_us + period_us);
+  });
+}
+
 void ScenarioRun::schedulePoll(std::size_t peer, std::int64_t t_us) {
   if (t_us > end_us_) return;
   scheduleAt(t_us, [this, peer, t_us] {
@@ -530,7 +539,17 @@ RunResult ScenarioRun::run() {
   attachExternal();
   scheduleChecks();
   scheduleTimeline();
-  for (std::size_t i = 0; i < peers_.size(); ++i) schedulePoll(i, 0);
+  if (link_table_) {
+    // Many peers: the game loops of one period tick together, in peer order, as one event.
+    std::map<int, std::vector<std::size_t>> by_period;
+    for (std::size_t i = 0; i < peers_.size(); ++i) by_period[peers_[i].spec->poll_ms].push_back(i);
+    for (auto& [period_ms, group] : by_period) {
+      schedulePollGroup(std::make_shared<const std::vector<std::size_t>>(std::move(group)),
+                        static_cast<std::int64_t>(period_ms) * 1000, 0);
+    }
+  } else {
+    for (std::size_t i = 0; i < peers_.size(); ++i) schedulePoll(i, 0);
+  }
 
   net_->advance(std::chrono::microseconds(end_us_));
   stopActions();  // in real time the network thread would go on running game loops

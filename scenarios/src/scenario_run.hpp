@@ -133,6 +133,8 @@ class ScenarioRun {
   void applyLinkRules(const std::vector<LinkRule>& rules);
   void scheduleAt(std::int64_t t_us, std::function<void()> action);
   void schedulePoll(std::size_t peer, std::int64_t t_us);
+  void schedulePollGroup(std::shared_ptr<const std::vector<std::size_t>> group,
+                         std::int64_t period_us, std::int64_t t_us);
   void poll(std::size_t peer);
   void drain(PeerRun& p);
   /// Records a batch of messages `p` read.

@@ -200,6 +200,42 @@ TEST(ScenarioBombs, GameLoopTicksAreBounded) {
   EXPECT_NE(r.errors[0].message.find("172800002"), std::string::npos) << r.errors[0].message;
 }
 
+TEST(ScenarioBombs, ChannelsMultiplyTheGameLoopsWork) {
+  // Every tick reads every channel named: 3000 channels x 2 peers x 20001 ticks.
+  std::string timeline = ", \"timeline\": [";
+  for (int i = 0; i < 3000; ++i) {
+    if (i > 0) timeline += ", ";
+    timeline +=
+        "{\"at_ms\": 0, \"peer\": \"p0\", \"send\": {\"to\": \"p1\", \"payload\": \"x\", "
+        "\"channel\": " +
+        std::to_string(i + 1) + "}}";
+  }
+  const LoadResult r = loadScenarioText(scenarioWithPeers(2, timeline + "]", 20000 * 16), "c.json");
+  ASSERT_EQ(r.errors.size(), 1U) << messages(r);
+  EXPECT_EQ(r.errors[0].pointer, "/duration_ms");
+  EXPECT_NE(r.errors[0].message.find("times the 3001 channel(s) named"), std::string::npos)
+      << r.errors[0].message;
+}
+
+TEST(ScenarioBombs, ExpectationsTimesMessagesAreBounded) {
+  std::string extra = sendEntry("\"payload\": \"x\", \"count\": 100000") + ", \"expect\": [";
+  for (int i = 0; i < 3000; ++i) {
+    extra += (i > 0 ? ", " : "") + std::string("{\"peer\": \"p1\", \"received\": {\"min\": 1}}");
+  }
+  const LoadResult r = loadScenarioText(scenarioWithPeers(2, extra + "]"), "e.json");
+  ASSERT_EQ(r.errors.size(), 1U) << messages(r);
+  EXPECT_EQ(r.errors[0].pointer, "/expect");
+  EXPECT_NE(r.errors[0].message.find("got 300000000"), std::string::npos) << r.errors[0].message;
+}
+
+TEST(ScenarioBombs, TextInMemoryIsCappedLikeFiles) {
+  LoadLimits limits;
+  limits.max_file_bytes = 10;
+  const LoadResult r = loadScenarioText(scenarioWithPeers(1), "t.json", limits);
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_NE(r.errors[0].message.find("at most 10 bytes"), std::string::npos);
+}
+
 TEST(ScenarioBombs, ThePeerCountIsBounded) {
   LoadLimits limits;
   limits.max_peers = 3;

@@ -8,10 +8,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include <steamsim/steamsim.hpp>
+
+#include "series.hpp"
 
 namespace steamsim::bench {
 
@@ -137,8 +140,10 @@ double processCpuSeconds();
 /// A monotonic wall clock in seconds.
 double wallSeconds();
 
-/// Scenario scaling rows SC10..SC10000 (scenario_scale.cpp), each in a child process.
-std::vector<Row> scenarioScaleRows(bool quick);
+/// Scenario scaling rows SC10..SC10000 (scenario_scale.cpp), each run in a child process
+/// inside `window` (which measures it and returns the cores other processes used).
+std::vector<Series> scenarioScaleRows(
+    bool quick, const std::function<double(const std::function<void()>&)>& window);
 /// The child's side: validates and runs an N-peer scenario and prints its figures.
 int scenarioScaleChild(int peers);
 

@@ -92,7 +92,11 @@ class Bench {
     if (wanted("F")) fidelity();
     if (wanted("S")) scaling();
     if (wanted("SC")) {
-      for (Row& row : scenarioScaleRows(o_.quick)) add(std::move(row));
+      for (Series& s :
+           scenarioScaleRows(o_.quick, [&](const auto& work) { return window(work); })) {
+        order_.push_back(s.id);
+        rows_.emplace(s.id, std::move(s));
+      }
     }
     if (wanted("R")) {
       for (Row& row : remoteRows(o_)) add(std::move(row));

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Scenario scaling rows (SC*): a scenario of N peers, each opening one session with its
 // neighbour, validated and run through the scenario loader and runner, in a child process
-// so its peak RSS is its own. The per-peer cost must stay flat from 10 to 10,000 peers.
+// so its peak RSS is its own. The per-peer cost (CPU time of validate + run, which a busy
+// machine does not inflate the way it does wall time) must stay flat from 10 to 10,000 peers.
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,8 +54,9 @@ std::string ringScenarioText(int peers) {
 }
 
 struct ScaleRun {
-  double validate_s = 0.0;
-  double run_s = 0.0;
+  double validate_s = 0.0;  ///< wall
+  double run_s = 0.0;       ///< wall
+  double cpu_s = 0.0;       ///< CPU of validate + run (the cost: robust to a busy machine)
   long peak_rss_kb = 0;
   bool passed = false;
   bool finished = false;
@@ -102,6 +104,7 @@ ScaleRun scaleInChild(int peers) {
 int scenarioScaleChild(int peers) {
   raiseFileLimit();
   const std::string text = ringScenarioText(peers);
+  const double cpu0 = processCpuSeconds();
   const double t0 = wallSeconds();
   const scenario::LoadResult loaded = scenario::loadScenarioText(text, "ring.json");
   const double t1 = wallSeconds();
@@ -111,40 +114,45 @@ int scenarioScaleChild(int peers) {
   }
   const scenario::RunResult result = scenario::runScenario(*loaded.scenario);
   const double t2 = wallSeconds();
+  const double cpu = processCpuSeconds() - cpu0;
   if (!result.error.empty()) std::fprintf(stderr, "run error: %s\n", result.error.c_str());
-  std::printf("SCENARIO %.6f %.6f %ld %d\n", t1 - t0, t2 - t1, peakRssKb(),
+  std::printf("SCENARIO %.6f %.6f %.6f %ld %d\n", t1 - t0, t2 - t1, cpu, peakRssKb(),
               result.passed() ? 1 : 0);
   return 0;
 }
 
-std::vector<Row> scenarioScaleRows(bool quick) {
+std::vector<Series> scenarioScaleRows(
+    bool quick, const std::function<double(const std::function<void()>&)>& window) {
   const std::vector<int> sizes =
       quick ? std::vector<int>{10, 100} : std::vector<int>{10, 1000, 4000, 10000};
-  std::vector<Row> rows;
+  std::vector<Series> rows;
   double first = 0.0;
   for (const int peers : sizes) {
-    const ScaleRun r = scaleInChild(peers);
-    const double total = r.validate_s + r.run_s;
-    const double per_peer = total / peers;
-    if (first == 0.0) first = per_peer;
-    const double ratio = per_peer / first;
-    const bool is_first = rows.empty();
-    Row row;
+    ScaleRun r;
+    const double others = window([&] { r = scaleInChild(peers); });
+    const double per_peer_us = r.cpu_s * 1e6 / peers;
+    if (first == 0.0) first = per_peer_us;
+    Series row;
     row.id = "SC" + std::to_string(peers);
-    row.workload = std::to_string(peers) + "-peer scenario, 1 session each, validate + run " +
-                   std::to_string(kDurationMs / 1000) + " s";
-    row.measured = total * 1000.0;
-    row.unit = "ms wall";
-    row.baseline = first * peers * 1000.0;
-    row.comparison = fixed(ratio, 2) + "x per-peer cost vs 10";
-    row.target = is_first ? "baseline, passes" : "<= 1.2x per peer, passes";
-    row.has_target = true;
-    row.met = r.finished && r.passed && (is_first || ratio <= 1.2);
-    row.note = "validate " + fixed(r.validate_s * 1000.0, 1) + " ms, run " +
-               fixed(r.run_s * 1000.0, 1) + " ms, peak RSS " +
+    row.workload = std::to_string(peers) + "-peer scenario, a session each, validate+run " +
+                   std::to_string(kDurationMs / 1000) + " s, CPU";
+    row.load_sensitive = false;  // CPU time of the child, not wall time
+    if (rows.empty()) {
+      row.unit = "us CPU/peer";
+      row.add(per_peer_us, others);
+    } else {
+      row.unit = "x SC10/peer";
+      row.goal = Series::Goal::AtMost;
+      row.target = 1.2;
+      row.target_text = "<= 1.2x per peer";
+      row.add(r.finished && r.passed ? per_peer_us / first : 1e9, others);
+    }
+    row.note = fixed(per_peer_us, 1) + " us CPU/peer (" + fixed(r.cpu_s * 1e3, 1) +
+               " ms); wall: validate " + fixed(r.validate_s * 1e3, 1) + " ms, run " +
+               fixed(r.run_s * 1e3, 1) + " ms; peak RSS " +
                fixed(static_cast<double>(r.peak_rss_kb) / 1024.0, 1) + " MB (" +
                fixed(static_cast<double>(r.peak_rss_kb) / peers, 1) + " KB/peer)" +
-               (r.finished ? (r.passed ? "" : ", checks FAILED") : ", run FAILED");
+               (r.finished ? (r.passed ? "" : "; checks FAILED") : "; run FAILED");
     rows.push_back(std::move(row));
   }
   return rows;

@@ -51,8 +51,12 @@ struct LoadLimits {
   std::uint64_t max_scheduled_sends = 1000000;
   /// Most payload bytes all those messages carry together (256 MiB).
   std::uint64_t max_scheduled_bytes = 256U * 1024U * 1024U;
-  /// Most game-loop ticks of all peers together (each peer: duration_ms / poll_ms + 1).
+  /// Most channel reads of all game loops together: every peer's ticks (duration_ms /
+  /// poll_ms + 1) times the channels the scenario names.
   std::uint64_t max_poll_ticks = 100000000;
+  /// Most messages the `received` expectations examine in all: each one, times the
+  /// messages scheduled to its peer.
+  std::uint64_t max_check_reads = 200000000;
   /// Most distinct link states the link rules create (links named pairwise, or by a peer
   /// on one end and another on the other end); memory grows with this, not with peers².
   std::size_t max_link_states = 1000000;
