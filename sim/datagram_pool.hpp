@@ -16,6 +16,7 @@ class DatagramPool {
   struct Slot {
     std::array<std::uint8_t, wire::kMaxDatagram> bytes{};
     std::uint16_t size = 0;
+    std::uint64_t packet_id = 0;  ///< TraceEvent::packet_id of the datagram it holds
   };
 
   /// A free slot holding a copy of `datagram` (truncated to kMaxDatagram).

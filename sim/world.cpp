@@ -218,6 +218,8 @@ void World::restart(SteamId steam_id) {
 void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagram) {
   const auto bytes = static_cast<std::uint32_t>(datagram.size());
   const std::int64_t type = datagram.size() > 5 ? datagram[5] : 0;
+  const std::uint64_t outer_packet_id = trace_packet_id_;  // emitted while handling another
+  trace_packet_id_ = ++next_packet_id_;
   trace(TraceKind::DatagramSent, from, to, bytes, type, "sent");
   Link& link = linkFor(from, to);
   const ImpairmentVerdict verdict =
@@ -225,11 +227,13 @@ void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagra
   if (verdict.drop != ImpairmentVerdict::Drop::None) {
     trace(TraceKind::DatagramDropped, from, to, bytes, static_cast<std::int64_t>(verdict.drop),
           toString(verdict.drop));
+    trace_packet_id_ = outer_packet_id;
     return;
   }
   for (int i = 0; i < verdict.copies; ++i) {
     const ImpairmentVerdict::Copy& copy = verdict.copy[static_cast<std::size_t>(i)];
     const std::uint32_t slot = pool_.acquire(datagram);
+    pool_[slot].packet_id = trace_packet_id_;
     if (copy.corrupt_bit >= 0) {
       auto& b = pool_[slot];
       const auto bit = static_cast<std::uint32_t>(copy.corrupt_bit);
@@ -241,6 +245,7 @@ void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagra
           i == 0 ? (copy.reordered ? "reordered" : "delayed") : "duplicate");
     scheduler_.schedule(std::max(copy.deliver_at, now_), link.id, slot);
   }
+  trace_packet_id_ = outer_packet_id;
 }
 
 void World::deliver(Link& link, std::uint32_t slot_index, TimeUs now) {
@@ -250,12 +255,19 @@ void World::deliver(Link& link, std::uint32_t slot_index, TimeUs now) {
   auto dst = peer_index_.find(link.to);
   const bool reachable = src != peer_index_.end() && src->second->core &&
                          dst != peer_index_.end() && dst->second->core;
+  const std::uint64_t packet_id = slot.packet_id;
+  trace_packet_id_ = packet_id;
   if (!reachable ||
       !src->second->core->endpoint().sendTo(dst->second->core->endpoint().localAddress(), bytes)) {
     ++link.impairment.counters().undeliverable;
     trace(TraceKind::DatagramDropped, link.from, link.to, slot.size, -1, "undeliverable");
+    trace_packet_id_ = 0;
     pool_.release(slot_index);
     return;
+  }
+  if (capture_) {
+    capture(packet_id, src->second->core->endpoint().localAddress(),
+            dst->second->core->endpoint().localAddress(), bytes);
   }
   ++link.impairment.counters().delivered;
   link.impairment.counters().delivered_bytes += slot.size;
@@ -263,10 +275,22 @@ void World::deliver(Link& link, std::uint32_t slot_index, TimeUs now) {
   trace(TraceKind::DatagramDelivered, link.from, link.to, slot.size, now, "delivered");
   pool_.release(slot_index);
   ++dst->second->expected_datagrams;
-  drain(*dst->second);
+  drain(*dst->second, packet_id);
+  trace_packet_id_ = 0;
 }
 
-void World::drain(PeerSlot& destination) {
+void World::capture(std::uint64_t packet_id, const SocketAddress& source,
+                    const SocketAddress& destination, std::span<const std::uint8_t> bytes) {
+  CapturedDatagram d;
+  d.time_us = now_;
+  d.packet_id = packet_id;
+  d.source = {source.ip, source.port, source.v6};
+  d.destination = {destination.ip, destination.port, destination.v6};
+  d.bytes = bytes;
+  capture_->datagram(d);
+}
+
+void World::drain(PeerSlot& destination, std::uint64_t packet_id) {
   // Read back what we wrote (and anything else waiting before it), in arrival order.
   while (destination.core && destination.expected_datagrams > 0) {
     UdpEndpoint& endpoint = destination.core->endpoint();
@@ -280,9 +304,15 @@ void World::drain(PeerSlot& destination) {
     }
     const std::size_t size = std::min(received->size, receive_buffer_.size());
     counters_.socket_bytes_read += size;
-    if (address_index_.count(addressKey(received->from)) != 0) --destination.expected_datagrams;
-    destination.core->onDatagram(std::span<const std::uint8_t>(receive_buffer_.data(), size),
-                                 received->from);
+    const std::span<const std::uint8_t> bytes(receive_buffer_.data(), size);
+    if (address_index_.count(addressKey(received->from)) != 0) {
+      --destination.expected_datagrams;
+      trace_packet_id_ = packet_id;  // ours: the one just written
+    } else {
+      trace_packet_id_ = 0;  // a stranger's
+      if (capture_) capture(0, received->from, endpoint.localAddress(), bytes);
+    }
+    destination.core->onDatagram(bytes, received->from);
   }
 }
 
@@ -304,9 +334,23 @@ void World::trace(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes,
     for (char c : *extra) h = (h ^ static_cast<std::uint8_t>(c)) * 0x100000001b3ULL;
   }
   trace_hash_ = h;
+  std::uint64_t message_id = 0;
+  if (kind == TraceKind::ApiCall) std::swap(message_id, note_message_id_);
   if (!trace_sink_ && !config_.record_trace) return;
   TraceEvent event{now_, kind, from, to, bytes, value, name};
   if (extra != nullptr && !extra->empty()) event.detail += " " + *extra;
+  event.packet_id = trace_packet_id_;
+  event.message_id = message_id;
+  if (config_.record_trace) recorded_.push_back(event);
+  if (trace_sink_) trace_sink_(event);
+}
+
+void World::observe(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes,
+                    std::int64_t value, const char* name, std::uint64_t message_id) {
+  if (!trace_sink_ && !config_.record_trace) return;
+  TraceEvent event{now_, kind, from, to, bytes, value, name};
+  event.packet_id = trace_packet_id_;
+  event.message_id = message_id;
   if (config_.record_trace) recorded_.push_back(event);
   if (trace_sink_) trace_sink_(event);
 }
