@@ -123,6 +123,9 @@ void ScenarioRun::stopActions() {
 
 void ScenarioRun::onTrace(const TraceEvent& event) {
   std::lock_guard lock(trace_mutex_);
+  for (RunObserver* o : options_.observers) o->event(event);
+  history_.add(event);
+  if (isObservationOnly(event.kind)) return;
   ++trace_events_;
   if (options_.trace_out != nullptr) {
     *options_.trace_out << traceJsonLine(
@@ -175,6 +178,7 @@ void ScenarioRun::setUp() {
   net_ = std::make_unique<Network>(s_.networkConfig(seed_));
   net_->setTraceSink([this](const TraceEvent& event) { onTrace(event); });
   t0_ = net_->now().count();
+  for (RunObserver* o : options_.observers) o->started(*net_, s_, seed_, t0_);
   end_us_ = msToUs(s_.duration_ms);
   channels_ = s_.channels();
 
@@ -481,12 +485,17 @@ RunResult ScenarioRun::run() {
   }
   net_->setTraceSink(nullptr);
   for (CheckState& state : checks_) {
-    if (state.result.passed) state.result.context.clear();
+    if (state.result.passed) {
+      state.result.context.clear();
+    } else {
+      explainFailure(state);
+    }
     result.checks.push_back(std::move(state.result));
   }
   result.wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start)
           .count();
+  for (RunObserver* o : options_.observers) o->finished(*net_, result);
   return result;
 }
 

@@ -11,6 +11,7 @@
 
 #include "steamsim/network.hpp"
 #include "steamsim/scenario/model.hpp"
+#include "steamsim/scenario/observer.hpp"
 
 namespace steamsim::scenario {
 
@@ -26,6 +27,14 @@ struct CheckResult {
   double at_ms = 0.0;    ///< run time when it was decided, ms
   /// Trace lines around `at_ms` that concern the peers involved (failures only).
   std::vector<std::string> context;
+  /// Failures only: the behaviour rule that produced the outcome ("B5"), empty if none
+  /// applies; `explanation` says how, one paragraph; `proof` are the trace lines showing it.
+  std::string rule;
+  std::string explanation;
+  std::vector<std::string> proof;
+  /// Failures only: the session timeline of the pair concerned (state changes, signals,
+  /// API calls other than reads, handshake and close packets), one line each.
+  std::vector<std::string> timeline;
 };
 
 /// The outcome of one run of one scenario.
@@ -55,6 +64,8 @@ struct RunOptions {
   /// Trace lines kept before and after a failed check's time.
   std::size_t context_before = 12;
   std::size_t context_after = 6;
+  /// Told about the network, every trace event and the result (not owned; may be empty).
+  std::vector<RunObserver*> observers;
 };
 
 /// Runs `scenario` once. Never throws: problems end up in RunResult::error.
