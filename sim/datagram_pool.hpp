@@ -16,7 +16,8 @@ class DatagramPool {
   struct Slot {
     std::array<std::uint8_t, wire::kMaxDatagram> bytes{};
     std::uint16_t size = 0;
-    std::uint64_t packet_id = 0;  ///< TraceEvent::packet_id of the datagram it holds
+    std::uint64_t packet_id = 0;       ///< TraceEvent::packet_id of the datagram it holds
+    std::uint8_t packet_content = 0;  ///< TraceEvent::packet_content
   };
 
   /// A free slot holding a copy of `datagram` (truncated to kMaxDatagram).

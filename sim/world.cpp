@@ -28,7 +28,26 @@ inline void mixField(std::uint64_t& h, std::uint64_t v) {
   h ^= h >> 29U;
 }
 
-constexpr std::chrono::milliseconds kKernelWait{250};  // our own datagram not yet readable
+constexpr std::chrono::milliseconds kKernelWait{250};
+
+// What a datagram carries, for TraceEvent::packet_content (only computed when traced).
+std::uint8_t packetContent(std::span<const std::uint8_t> datagram) {
+  wire::PacketHeader header;
+  std::span<const std::uint8_t> frames;
+  if (wire::decode(datagram, header, frames) != wire::DecodeError::None) return 0;
+  std::uint8_t content = (header.flags & wire::kFlagAckNow) != 0 ? kPacketPing : 0;
+  wire::FrameReader reader(frames);
+  wire::Frame frame;
+  while (reader.next(frame)) {
+    if (frame.type == wire::FrameType::Ack) content |= kPacketAcks;
+    if (frame.type == wire::FrameType::ReliableSegment ||
+        frame.type == wire::FrameType::Unreliable ||
+        frame.type == wire::FrameType::UnreliableFragment) {
+      content |= kPacketMessages;
+    }
+  }
+  return content;
+}  // our own datagram not yet readable
 
 }  // namespace
 
@@ -219,7 +238,9 @@ void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagra
   const auto bytes = static_cast<std::uint32_t>(datagram.size());
   const std::int64_t type = datagram.size() > 5 ? datagram[5] : 0;
   const std::uint64_t outer_packet_id = trace_packet_id_;  // emitted while handling another
+  const std::uint8_t outer_content = trace_packet_content_;
   trace_packet_id_ = ++next_packet_id_;
+  trace_packet_content_ = (trace_sink_ || config_.record_trace) ? packetContent(datagram) : 0;
   trace(TraceKind::DatagramSent, from, to, bytes, type, "sent");
   Link& link = linkFor(from, to);
   const ImpairmentVerdict verdict =
@@ -228,12 +249,14 @@ void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagra
     trace(TraceKind::DatagramDropped, from, to, bytes, static_cast<std::int64_t>(verdict.drop),
           toString(verdict.drop));
     trace_packet_id_ = outer_packet_id;
+    trace_packet_content_ = outer_content;
     return;
   }
   for (int i = 0; i < verdict.copies; ++i) {
     const ImpairmentVerdict::Copy& copy = verdict.copy[static_cast<std::size_t>(i)];
     const std::uint32_t slot = pool_.acquire(datagram);
     pool_[slot].packet_id = trace_packet_id_;
+    pool_[slot].packet_content = trace_packet_content_;
     if (copy.corrupt_bit >= 0) {
       auto& b = pool_[slot];
       const auto bit = static_cast<std::uint32_t>(copy.corrupt_bit);
@@ -246,6 +269,7 @@ void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagra
     scheduler_.schedule(std::max(copy.deliver_at, now_), link.id, slot);
   }
   trace_packet_id_ = outer_packet_id;
+  trace_packet_content_ = outer_content;
 }
 
 void World::deliver(Link& link, std::uint32_t slot_index, TimeUs now) {
@@ -257,11 +281,13 @@ void World::deliver(Link& link, std::uint32_t slot_index, TimeUs now) {
                          dst != peer_index_.end() && dst->second->core;
   const std::uint64_t packet_id = slot.packet_id;
   trace_packet_id_ = packet_id;
+  trace_packet_content_ = slot.packet_content;
   if (!reachable ||
       !src->second->core->endpoint().sendTo(dst->second->core->endpoint().localAddress(), bytes)) {
     ++link.impairment.counters().undeliverable;
     trace(TraceKind::DatagramDropped, link.from, link.to, slot.size, -1, "undeliverable");
     trace_packet_id_ = 0;
+    trace_packet_content_ = 0;
     pool_.release(slot_index);
     return;
   }
@@ -273,10 +299,12 @@ void World::deliver(Link& link, std::uint32_t slot_index, TimeUs now) {
   link.impairment.counters().delivered_bytes += slot.size;
   ++counters_.datagrams;
   trace(TraceKind::DatagramDelivered, link.from, link.to, slot.size, now, "delivered");
+  const std::uint8_t content = slot.packet_content;
   pool_.release(slot_index);
   ++dst->second->expected_datagrams;
-  drain(*dst->second, packet_id);
+  drain(*dst->second, packet_id, content);
   trace_packet_id_ = 0;
+  trace_packet_content_ = 0;
 }
 
 void World::capture(std::uint64_t packet_id, const SocketAddress& source,
@@ -290,7 +318,7 @@ void World::capture(std::uint64_t packet_id, const SocketAddress& source,
   capture_->datagram(d);
 }
 
-void World::drain(PeerSlot& destination, std::uint64_t packet_id) {
+void World::drain(PeerSlot& destination, std::uint64_t packet_id, std::uint8_t content) {
   // Read back what we wrote (and anything else waiting before it), in arrival order.
   while (destination.core && destination.expected_datagrams > 0) {
     UdpEndpoint& endpoint = destination.core->endpoint();
@@ -308,8 +336,10 @@ void World::drain(PeerSlot& destination, std::uint64_t packet_id) {
     if (address_index_.count(addressKey(received->from)) != 0) {
       --destination.expected_datagrams;
       trace_packet_id_ = packet_id;  // ours: the one just written
+      trace_packet_content_ = content;
     } else {
       trace_packet_id_ = 0;  // a stranger's
+      trace_packet_content_ = 0;
       if (capture_) capture(0, received->from, endpoint.localAddress(), bytes);
     }
     destination.core->onDatagram(bytes, received->from);
@@ -341,6 +371,7 @@ void World::trace(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes,
   if (extra != nullptr && !extra->empty()) event.detail += " " + *extra;
   event.packet_id = trace_packet_id_;
   event.message_id = message_id;
+  if (kind <= TraceKind::DatagramRejected) event.packet_content = trace_packet_content_;
   if (config_.record_trace) recorded_.push_back(event);
   if (trace_sink_) trace_sink_(event);
 }

@@ -127,7 +127,7 @@ class World {
   Link& linkFor(SteamId from, SteamId to);
   bool partitioned(SteamId from, SteamId to) const;
   void deliver(Link& link, std::uint32_t slot, TimeUs now);
-  void drain(PeerSlot& destination, std::uint64_t packet_id);
+  void drain(PeerSlot& destination, std::uint64_t packet_id, std::uint8_t content);
   void capture(std::uint64_t packet_id, const SocketAddress& source,
                const SocketAddress& destination, std::span<const std::uint8_t> bytes);
   void indexAddress(PeerSlot& slot);
@@ -159,6 +159,7 @@ class World {
   std::function<void(const TraceEvent&)> trace_sink_;
   std::uint64_t next_packet_id_ = 0;   // last datagram id given out
   std::uint64_t trace_packet_id_ = 0;  // the datagram the current events concern
+  std::uint8_t trace_packet_content_ = 0;
   std::uint64_t note_message_id_ = 0;  // for the next api_call event
   std::shared_ptr<DatagramCapture> capture_;
 

@@ -70,6 +70,7 @@ std::vector<RunResult> runJobs(const std::vector<Job>& jobs, const BatchOptions&
     if (!trace_out) {
       throw std::runtime_error("cannot write the trace file " + options.trace_file->string());
     }
+    TraceWriter::writeHeader(trace_out, options.trace_format);
   }
 
   std::mutex mutex;  // guards finished, next_report, done and the callbacks
@@ -86,9 +87,16 @@ std::vector<RunResult> runJobs(const std::vector<Job>& jobs, const BatchOptions&
       run_options.context_before = options.context_before;
       run_options.context_after = options.context_after;
       std::ofstream trace;
+      std::optional<TraceWriter> writer;
       if (options.trace_file) {
         trace.open(part(index), std::ios::binary | std::ios::trunc);
-        run_options.trace_out = &trace;
+        writer.emplace(trace, options.trace_format, options.trace_filter, index);
+        run_options.observers.push_back(&*writer);
+      }
+      if (options.observers) {
+        for (RunObserver* o : options.observers(index, jobs[index])) {
+          run_options.observers.push_back(o);
+        }
       }
       RunResult result = runScenario(*jobs[index].scenario, run_options);
       if (options.trace_file) trace.close();
@@ -124,6 +132,7 @@ std::vector<RunResult> runJobs(const std::vector<Job>& jobs, const BatchOptions&
     for (std::thread& t : threads) t.join();
   }
   if (options.trace_file) {
+    TraceWriter::writeFooter(trace_out, options.trace_format);
     trace_out.flush();
     if (!trace_out) {
       throw std::runtime_error("cannot write the trace file " + options.trace_file->string());

@@ -342,6 +342,9 @@ void ScenarioRun::runSend(std::size_t entry, const SendAction& send, PeerRun& p,
   } else {
     bytes = sizedPayload(seq, static_cast<std::size_t>(send.size));
   }
+  for (RunObserver* o : options_.observers) {
+    o->sending(p.spec->steam_id, send.to.steam_id, send.channel, send.flags, bytes.size());
+  }
   const Result result = p.api->sendMessageToUser(
       send.to.steam_id, std::span<const std::uint8_t>(bytes.data(), bytes.size()), send.flags,
       send.channel);

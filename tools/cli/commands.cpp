@@ -122,6 +122,12 @@ int runCommand(const RunCommandOptions& options) {
   batch.context_after = options.context / 2;
   if (!options.trace.empty()) batch.trace_file = options.trace;
 
+  RunOutputs outputs;
+  if (const std::string error = outputs.prepare(options.outputs, jobs, batch); !error.empty()) {
+    std::cerr << "steamsim: " << error << "\n";
+    return kExitInvalid;
+  }
+
   const bool progress = options.progress && jobs.size() > 1 && sc::isTerminal(STDERR_FILENO);
   std::size_t failed_so_far = 0;
   std::string progress_line;
@@ -134,7 +140,8 @@ int runCommand(const RunCommandOptions& options) {
                     std::to_string(failed_so_far) + " failed";
     std::cerr << "\r\033[K" << progress_line << std::flush;
   };
-  batch.on_result = [&](std::size_t, const sc::RunResult& result) {
+  batch.on_result = [&](std::size_t index, const sc::RunResult& result) {
+    outputs.onResult(index, result);
     if (!result.passed()) ++failed_so_far;
     if (result.passed() && out_style.quiet) return;
     clearProgress();
@@ -153,6 +160,10 @@ int runCommand(const RunCommandOptions& options) {
   }
   clearProgress();
   sc::writeSummary(std::cout, results, out_style);
+  if (const std::string error = outputs.finish(); !error.empty()) {
+    std::cerr << "steamsim: " << error << "\n";
+    return kExitInvalid;
+  }
 
   if (junit.is_open()) {
     sc::writeJUnit(junit, results);

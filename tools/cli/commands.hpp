@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "run_outputs.hpp"
+
 namespace steamsim::cli {
 
 inline constexpr int kExitPassed = 0;
@@ -29,6 +31,7 @@ struct RunCommandOptions {
   std::string junit;
   std::string json;
   std::string trace;
+  OutputOptions outputs;  ///< --report, --pcap, --trace-format, --trace-filter
   std::size_t context = 12;
   bool verbose = false;
   bool progress = true;

@@ -8,6 +8,7 @@
 #include <steamsim/scenario/batch.hpp>
 
 #include "commands.hpp"
+#include "output_flags.hpp"
 
 namespace {
 
@@ -63,7 +64,9 @@ int main(int argc, char** argv) {
       "\nExamples:\n"
       "  steamsim run scenarios/library\n"
       "  steamsim run lobby.json --seed 42 --junit report.xml\n"
-      "  steamsim run scenarios/library --seeds 1..50 -j 2\n" +
+      "  steamsim run scenarios/library --seeds 1..50 -j 2\n"
+      "  steamsim run lobby.json --report lobby.html --pcap lobby.pcap\n"
+      "  steamsim run lobby.json --trace lobby.json.trace --trace-format chrome\n" +
       std::string(kExitStatus));
   addCommon(*run_cmd, run.common, run_color);
   CLI::Option* seed = run_cmd->add_option(
@@ -99,6 +102,7 @@ int main(int argc, char** argv) {
                    "Write every trace event (datagrams, impairment, API calls, signals, state "
                    "changes) as JSON Lines")
       ->type_name("FILE");
+  addOutputOptions(*run_cmd, run.outputs);
   run_cmd
       ->add_option("--context", run.context,
                    "Trace lines shown before a failed check (half as many after)")

@@ -31,6 +31,11 @@ enum class TraceKind : std::uint8_t {
                      ///< stream offset)
 };
 
+/// TraceEvent::packet_content bits: what a datagram carries.
+inline constexpr std::uint8_t kPacketPing = 1;      ///< asks for an immediate ack (keepalive, ping)
+inline constexpr std::uint8_t kPacketMessages = 2;  ///< carries message bytes
+inline constexpr std::uint8_t kPacketAcks = 4;      ///< carries acknowledgements
+
 /// true for kinds that are never folded into the trace hash.
 constexpr bool isObservationOnly(TraceKind kind) {
   return kind == TraceKind::MessageDelivered || kind == TraceKind::Retransmission;
@@ -56,6 +61,9 @@ struct TraceEvent {
   /// sendMessageToUser api_call and on message_delivered, so (from, to, message_id) follows
   /// one message from send to delivery. 0 if none. Not part of the trace hash.
   std::uint64_t message_id = 0;
+  /// Datagram events: kPacket* bits of what the datagram carries (a keepalive is a ping
+  /// without messages). Not part of the trace hash.
+  std::uint8_t packet_content = 0;
 };
 
 }  // namespace steamsim

@@ -22,6 +22,11 @@ class RunObserver {
                        std::int64_t start_us) {
     (void)network, (void)scenario, (void)seed, (void)start_us;
   }
+  /// The run's game loop is about to call `from`'s sendMessageToUser(to, a message of
+  /// `size` bytes, `flags`, `channel`); the call's api_call event follows.
+  virtual void sending(SteamId from, SteamId to, int channel, int flags, std::size_t size) {
+    (void)from, (void)to, (void)channel, (void)flags, (void)size;
+  }
   /// Every trace event, in order, on the thread running the network and under its lock: it
   /// must not call the Network.
   virtual void event(const TraceEvent& event) { (void)event; }
