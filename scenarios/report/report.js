@@ -4,6 +4,7 @@
 (function () {
   'use strict';
 
+  const started = performance.now();
   const problems = [];
   window.addEventListener('error', function (e) { problems.push('error: ' + e.message); });
   const consoleError = console.error;
@@ -218,9 +219,11 @@
   document.body.appendChild(selfcheckNode);
 
   // ---- geometry ---------------------------------------------------------------------
-  let laneH = 72;
+  const CONTENT_H = 76;
+  let laneH = 76;
+  let bandsH = 0;
   let width = 800;
-  function laneY(i) { return AXIS + i * laneH + laneH / 2; }
+  function laneY(i) { return AXIS + i * laneH + bandsH + CONTENT_H / 2; }
   function xOf(t) { return GUTTER + (t - state.t0) / (state.t1 - state.t0) * (width - GUTTER - 8); }
   function tOf(x) { return state.t0 + (x - GUTTER) / (width - GUTTER - 8) * (state.t1 - state.t0); }
 
@@ -330,7 +333,7 @@
       const x1 = Math.min(width, xOf(c[1]));
       if (x1 <= x0) continue;
       ctx.fillStyle = C.crash;
-      ctx.fillRect(x0, AXIS + c[2] * laneH + 2, x1 - x0, laneH - 4);
+      ctx.fillRect(x0, AXIS + c[2] * laneH + bandsH + 2, x1 - x0, CONTENT_H - 4);
       ctx.fillStyle = '#333';
       ctx.textAlign = 'left';
       ctx.fillText('crashed', x0 + 4, AXIS + c[2] * laneH + laneH - 8);
@@ -343,7 +346,7 @@
       ctx.textAlign = 'left';
       for (const link of run.links) {
         const row = link.to < link.from ? link.to : link.to - 1;
-        const top = AXIS + link.from * laneH + 3 + row * 11;
+        const top = AXIS + link.from * laneH + 2 + row * 11;
         for (const b of link.bands) {
           const x0 = Math.max(GUTTER, xOf(b[0]));
           const x1 = Math.min(width, xOf(b[1]));
@@ -400,7 +403,7 @@
     let max = 1;
     for (const k in counts) max = Math.max(max, counts[k]);
     const base = laneY(lane) + offset;
-    const room = laneH / 2 - 12;
+    const room = CONTENT_H / 2 - 8;
     ctx.fillStyle = color;
     for (const k in counts) {
       const h = Math.max(2, room * Math.log1p(counts[k]) / Math.log1p(max));
@@ -689,7 +692,8 @@
     const run = prep.run;
     const n = Math.max(1, run.peers.length);
     width = Math.max(480, wrap.clientWidth || 800);
-    laneH = Math.max(76, 34 + 11 * (n - 1));
+    bandsH = showBands.checked && run.links.length > 0 ? 4 + 11 * (n - 1) : 0;
+    laneH = CONTENT_H + bandsH;
     const height = AXIS + n * laneH + 4;
     const ctx = setupCanvas(canvas, width, height);
     state.hits = [];
@@ -1069,8 +1073,23 @@
       green_checks_drawn: stats.greenChecks || 0,
       failed_checks_listed: document.querySelectorAll('#checks li.check.fail').length,
       link_rows: document.querySelectorAll('#link-counters tr.link-row').length,
-      problems: problems.slice()
+      problems: problems.slice(),
+      load_ms: Math.round(performance.now() - started)
     };
+    // How long one redraw takes, over the whole run and zoomed in.
+    const t0 = state.t0;
+    const t1 = state.t1;
+    const before = performance.now();
+    for (let i = 0; i < 3; ++i) draw();
+    result.redraw_ms = Math.round((performance.now() - before) / 3);
+    const d = state.prep ? state.prep.run.duration_us : 1;
+    const zoomStart = performance.now();
+    setWindow(d * 0.5, d * 0.5 + Math.max(2e5, d / 100));
+    result.zoomed_redraw_ms = Math.round(performance.now() - zoomStart);
+    result.zoomed_drops_drawn = state.lastStats ? state.lastStats.dropsDrawn : 0;
+    state.t0 = t0;
+    state.t1 = t1;
+    draw();
     result.status = result.problems.length === 0 && result.lanes === result.peers && result.lanes > 0 ? 'ok' : 'fail';
     selfcheckNode.textContent = JSON.stringify(result);
     document.body.setAttribute('data-selfcheck', result.status);
@@ -1084,9 +1103,19 @@
     document.body.setAttribute('data-selfcheck', 'fail');
     return;
   }
+  // The URL may pick the run and the window: report.html#run=0&from=5800&to=6400 (ms).
+  const wanted = {};
+  for (const part of location.hash.replace(/^#/, '').split('&')) {
+    const kv = part.split('=');
+    if (kv.length === 2) wanted[kv[0]] = Number(kv[1]);
+  }
   let first = DATA.runs.findIndex(function (r) { return !r.result.passed; });
   if (first < 0) first = 0;
+  if (Number.isInteger(wanted.run) && wanted.run >= 0 && wanted.run < DATA.runs.length) first = wanted.run;
   runSelect.value = String(first);
   show(first);
+  if (Number.isFinite(wanted.from) && Number.isFinite(wanted.to) && wanted.to > wanted.from) {
+    setWindow(wanted.from * 1000, wanted.to * 1000);
+  }
   selfCheck();
 })();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -289,12 +290,30 @@ std::optional<Explanation> unaccepted(const Context& c) {
 std::optional<Explanation> lossyLink(const Context& c) {
   const SessionHistory::LinkActivity* link = c.history.link(c.remote, c.peer);
   if (link == nullptr || link->drops.empty()) return std::nullopt;
+  std::string cuts;
+  std::int64_t cut_at = -1;
+  for (const Entry* e : c.entries) {
+    const TraceEvent& ev = e->event;
+    if (ev.kind != TraceKind::PeerEvent || ev.time_us > c.until_us) continue;
+    if (ev.detail == "partition") cut_at = ev.time_us;
+    if (ev.detail == "heal" && cut_at >= 0) {
+      cuts += (cuts.empty() ? "" : ", ") + std::string("a partition from ") +
+              ms(cut_at - c.start_us) + " to " + c.at(ev);
+      cut_at = -1;
+    }
+    if (ev.detail == "crash" && (ev.from == c.remote || ev.from == c.peer)) {
+      cuts += (cuts.empty() ? "" : ", ") + c.who(ev.from) + " crashed at " + c.at(ev);
+    }
+  }
+  if (cut_at >= 0)
+    cuts += (cuts.empty() ? "" : ", ") + std::string("a partition from ") + ms(cut_at - c.start_us);
   Explanation x;
   x.rule = "B16";
   x.text = "Datagrams from " + c.who(c.remote) + " to " + c.who(c.peer) + " were dropped (" +
            dropsText(link->drops) +
            "); unreliable messages in them are lost for good, reliable ones are sent again " +
-           "(B16, B15).";
+           "(B16, B15)." +
+           (cuts.empty() ? std::string() : " Down/partition drops come from: " + cuts + ".");
   return x;
 }
 
@@ -304,26 +323,42 @@ Explanation explain(const SessionHistory& history, SteamId peer, SteamId remote,
                     std::int64_t until_us, std::int64_t start_us, CheckTopic topic,
                     const NameOf& name) {
   Context c{history, history.pair(peer, remote), peer, remote, until_us, start_us, name};
-  Explanation x;
   const Entry* own = lastFailure(c, peer, remote);
   const Entry* theirs = lastFailure(c, remote, peer);
-  if (topic == CheckTopic::SessionRequest) {
-    if (auto found = symmetricConnect(c)) x = *found;
+  using Finder = std::function<std::optional<Explanation>()>;
+  const Finder ownFailure = [&]() -> std::optional<Explanation> {
+    if (own == nullptr) return std::nullopt;
+    return failureFinding(c, *own);
+  };
+  const Finder theirFailure = [&]() -> std::optional<Explanation> {
+    if (theirs == nullptr) return std::nullopt;
+    return failureFinding(c, *theirs);
+  };
+  const Finder symmetric = [&] { return symmetricConnect(c); };
+  const Finder broken = [&] { return brokenSends(c); };
+  const Finder waiting = [&] { return unaccepted(c); };
+  const Finder lossy = [&] { return lossyLink(c); };
+  // The findings that can answer each kind of check, most telling first.
+  std::vector<Finder> order;
+  switch (topic) {
+    case CheckTopic::SessionRequest:
+      order = {symmetric, waiting, ownFailure, theirFailure, broken};
+      break;
+    case CheckTopic::Received:
+      order = {theirFailure, ownFailure, broken, waiting, lossy};
+      break;
+    case CheckTopic::SessionFailed:
+    case CheckTopic::Session:
+    case CheckTopic::Action:
+      order = {ownFailure, theirFailure, broken, waiting, symmetric};
+      break;
   }
-  if (topic == CheckTopic::Received && theirs != nullptr) x = failureFinding(c, *theirs);
-  if (x.text.empty() && own != nullptr) x = failureFinding(c, *own);
-  if (x.text.empty() && theirs != nullptr) x = failureFinding(c, *theirs);
-  if (x.text.empty()) {
-    if (auto found = symmetricConnect(c)) x = *found;
-  }
-  if (x.text.empty()) {
-    if (auto found = brokenSends(c)) x = *found;
-  }
-  if (x.text.empty()) {
-    if (auto found = unaccepted(c)) x = *found;
-  }
-  if (x.text.empty() && topic == CheckTopic::Received) {
-    if (auto found = lossyLink(c)) x = *found;
+  Explanation x;
+  for (const Finder& find : order) {
+    if (auto found = find()) {
+      x = std::move(*found);
+      break;
+    }
   }
 
   std::size_t shown = 0;
