@@ -267,7 +267,7 @@ void TimelineRecorder::event(const TraceEvent& e) {
       if (it == d.packet_index.end()) return;
       const std::size_t row = it->second;
       if (e.kind == TraceKind::DatagramRejected) {
-        if (e.detail == "bad_checksum" || e.value == 5) d.p_fate[row] = kCorrupt;
+        if (e.detail == "bad checksum") d.p_fate[row] = kCorrupt;
         return;
       }
       if (d.p_end[row] >= 0) {
