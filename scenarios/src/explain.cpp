@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string_view>
 
@@ -287,6 +288,42 @@ std::optional<Explanation> unaccepted(const Context& c) {
   return x;
 }
 
+/// `sender` asked to connect and never got a connection: every handshake was lost (B1).
+std::optional<Explanation> handshakeStuck(const Context& c, SteamId sender, SteamId receiver) {
+  std::size_t requests = 0;
+  std::map<std::string, std::uint64_t> drops;
+  const Entry* first = nullptr;
+  const Entry* first_drop = nullptr;
+  for (const Entry* e : c.entries) {
+    const TraceEvent& ev = e->event;
+    if (ev.time_us > c.until_us) break;
+    if (isStateChange(ev) && ev.from == sender && ev.to == receiver && ev.value == 3) {
+      return std::nullopt;  // it connected
+    }
+    if (ev.from != sender || ev.to != receiver) continue;
+    if (ev.kind == TraceKind::DatagramSent && ev.value == kConnectRequest) {
+      ++requests;
+      if (first == nullptr) first = e;
+    }
+    if (ev.kind == TraceKind::DatagramDropped && ev.bytes == 44) {
+      ++drops[ev.detail];
+      if (first_drop == nullptr) first_drop = e;
+    }
+  }
+  if (requests == 0 || drops.empty()) return std::nullopt;
+  Explanation x;
+  x.rule = "B1";
+  x.text = c.who(sender) + "'s connection to " + c.who(receiver) +
+           " never got past Connecting: it sent " + std::to_string(requests) +
+           " ConnectRequest(s) and the link dropped them (" + dropsText(drops) + "). " +
+           "sendMessageToUser queued every message and returned OK (B1), but nothing reaches " +
+           c.who(receiver) + " until a handshake gets through; after timeout_initial the " +
+           "attempt fails (B6).";
+  x.proof.push_back(c.line(*first));
+  if (first_drop != nullptr && first_drop != first) x.proof.push_back(c.line(*first_drop));
+  return x;
+}
+
 std::optional<Explanation> lossyLink(const Context& c) {
   const SessionHistory::LinkActivity* link = c.history.link(c.remote, c.peer);
   if (link == nullptr || link->drops.empty()) return std::nullopt;
@@ -338,14 +375,15 @@ Explanation explain(const SessionHistory& history, SteamId peer, SteamId remote,
   const Finder broken = [&] { return brokenSends(c); };
   const Finder waiting = [&] { return unaccepted(c); };
   const Finder lossy = [&] { return lossyLink(c); };
+  const Finder stuck = [&] { return handshakeStuck(c, remote, peer); };
   // The findings that can answer each kind of check, most telling first.
   std::vector<Finder> order;
   switch (topic) {
     case CheckTopic::SessionRequest:
-      order = {symmetric, waiting, ownFailure, theirFailure, broken};
+      order = {symmetric, stuck, waiting, ownFailure, theirFailure, broken};
       break;
     case CheckTopic::Received:
-      order = {theirFailure, ownFailure, broken, waiting, lossy};
+      order = {theirFailure, ownFailure, broken, stuck, waiting, lossy};
       break;
     case CheckTopic::SessionFailed:
     case CheckTopic::Session:

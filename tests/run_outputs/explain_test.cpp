@@ -85,3 +85,18 @@ TEST(Explain, EveryReportCarriesTheExplanation) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Explain, HandshakeThatNeverGetsThroughIsB1) {
+  const sc::RunResult run = runFile("explain_handshake_lost.json");
+  for (const char* id : {"/expect/0", "/expect/1"}) {
+    const sc::CheckResult& c = failed(run, id);
+    EXPECT_EQ(c.rule, "B1") << id;
+    EXPECT_NE(c.explanation.find("never got past Connecting"), std::string::npos) << c.explanation;
+    EXPECT_NE(c.explanation.find("by down"), std::string::npos) << c.explanation;
+    EXPECT_TRUE(anyContains(c.proof, "guest -> host  44 B  down")) << id;
+  }
+}
+
+}  // namespace
