@@ -72,6 +72,8 @@ void Connection::enter(Phase phase, TimeUs now, int reason, const std::string& d
     end_debug_ = debug;
     reliable_out_.clear();
     unreliable_out_.clear();
+    unreliable_bytes_.clear();
+    unreliable_base_ = 0;
     unreliable_pending_bytes_ = 0;
     nagle_marks_.clear();
     inflight_.clear();
@@ -383,13 +385,13 @@ Result Connection::send(std::span<const std::uint8_t> data, int flags, int chann
   const std::uint64_t number = next_message_number_++;
   const TimeUs ready_at = now + config.nagle.count();
   if (reliable) {
-    encode_scratch_.clear();
-    encodeStreamMessage(number, channel, data, encode_scratch_);
-    reliable_out_.append(encode_scratch_);
+    reliable_out_.appendMessage(number, channel, data);
     nagle_marks_.push_back(NagleMark{reliable_out_.end(), ready_at});
   } else {
+    const std::uint64_t offset = unreliable_base_ + unreliable_bytes_.size();
+    unreliable_bytes_.insert(unreliable_bytes_.end(), data.begin(), data.end());
     unreliable_out_.push_back(UnreliableMessage{
-        number, channel, std::vector<std::uint8_t>(data.begin(), data.end()), 0, ready_at});
+        number, channel, offset, static_cast<std::uint32_t>(data.size()), 0, ready_at});
     unreliable_pending_bytes_ += data.size() + kMessagesHeaderBytes;
   }
   if ((flags & k_nSteamNetworkingSend_NoNagle) != 0) {
@@ -423,6 +425,28 @@ bool Connection::unreliableReady(TimeUs now) const {
 
 std::uint64_t Connection::unsentBytes() const {
   return (reliable_out_.end() - reliable_out_.sendNext()) + unreliable_pending_bytes_;
+}
+
+std::span<const std::uint8_t> Connection::payloadOf(const UnreliableMessage& m) const {
+  return {unreliable_bytes_.data() + (m.offset - unreliable_base_), m.size};
+}
+
+void Connection::popUnreliable() {
+  const UnreliableMessage& m = unreliable_out_.front();
+  const std::uint64_t end = m.offset + m.size;
+  unreliable_out_.pop_front();
+  if (unreliable_out_.empty()) {
+    unreliable_bytes_.clear();
+    unreliable_base_ = end;
+    return;
+  }
+  // Drop the sent prefix once it dominates, so appends stay amortised O(1).
+  const auto sent = static_cast<std::size_t>(unreliable_out_.front().offset - unreliable_base_);
+  if (sent >= 65536 && sent * 2 >= unreliable_bytes_.size()) {
+    unreliable_bytes_.erase(unreliable_bytes_.begin(),
+                            unreliable_bytes_.begin() + static_cast<std::ptrdiff_t>(sent));
+    unreliable_base_ += sent;
+  }
 }
 
 void Connection::refillPacing(TimeUs now) {
@@ -508,11 +532,12 @@ bool Connection::buildAndSendPacket(TimeUs now, bool ping, bool with_data) {
     }
     while (!unreliable_out_.empty() && (full || unreliableReady(now))) {
       UnreliableMessage& m = unreliable_out_.front();
-      const auto size = static_cast<std::uint32_t>(m.data.size());
+      const auto size = m.size;
+      const std::span<const std::uint8_t> payload = payloadOf(m);
       const std::size_t whole =
           wire::PacketWriter::unreliableOverhead(m.number, m.channel, size, 0, size) + size;
       if (m.sent == 0 && whole <= writer.remaining()) {
-        writer.writeUnreliable(m.number, m.channel, size, 0, m.data);
+        writer.writeUnreliable(m.number, m.channel, size, 0, payload);
       } else if (m.sent > 0 || whole > kPayloadCapacity - kAckReserve) {
         // Too large for one datagram: send a fragment (losing any fragment loses it all).
         // Size the frame as a fragment (a length short of the whole message), an upper bound.
@@ -521,7 +546,7 @@ bool Connection::buildAndSendPacket(TimeUs now, bool ping, bool with_data) {
         if (writer.remaining() < overhead + 64) break;
         const std::size_t len = std::min<std::size_t>(size - m.sent, writer.remaining() - overhead);
         if (!writer.writeUnreliable(m.number, m.channel, size, m.sent,
-                                    std::span<const std::uint8_t>(m.data).subspan(m.sent, len))) {
+                                    payload.subspan(m.sent, len))) {
           break;
         }
         m.sent += static_cast<std::uint32_t>(len);
@@ -530,8 +555,8 @@ bool Connection::buildAndSendPacket(TimeUs now, bool ping, bool with_data) {
       } else {
         break;  // fits in the next datagram
       }
-      unreliable_pending_bytes_ -= m.data.size() + kMessagesHeaderBytes;
-      unreliable_out_.pop_front();
+      unreliable_pending_bytes_ -= m.size + kMessagesHeaderBytes;
+      popUnreliable();
       eliciting = true;
     }
   }

@@ -109,7 +109,8 @@ class Connection {
   struct UnreliableMessage {
     std::uint64_t number = 0;
     std::int32_t channel = 0;
-    std::vector<std::uint8_t> data;
+    std::uint64_t offset = 0;  // of its payload in the unreliable byte queue
+    std::uint32_t size = 0;
     std::uint32_t sent = 0;  // bytes already sent as fragments
     TimeUs ready_at = 0;     // Nagle deadline
   };
@@ -147,6 +148,8 @@ class Connection {
   bool unreliableReady(TimeUs now) const;
   std::uint64_t unsentBytes() const;
   void refillPacing(TimeUs now);
+  std::span<const std::uint8_t> payloadOf(const UnreliableMessage& m) const;
+  void popUnreliable();
   TimeUs rtoUs() const;
   TimeUs replyTimeoutUs() const;
 
@@ -172,12 +175,15 @@ class Connection {
   std::deque<NagleMark> nagle_marks_;
   std::uint64_t reliable_flush_end_ = 0;  // NoNagle: stream bytes below are ready now
   std::deque<UnreliableMessage> unreliable_out_;
+  // Payloads of unreliable_out_, back to back (one copy per message, no allocation per
+  // message); unreliable_bytes_[0] is at offset unreliable_base_.
+  std::vector<std::uint8_t> unreliable_bytes_;
+  std::uint64_t unreliable_base_ = 0;
   std::uint64_t unreliable_flush_number_ = 0;  // NoNagle: messages up to this are ready
   std::uint64_t unreliable_pending_bytes_ = 0;
   double pace_tokens_ = 0;
   TimeUs pace_updated_ = 0;
 
-  std::vector<std::uint8_t> encode_scratch_;
   std::array<std::uint8_t, wire::kMaxDatagram> packet_buffer_{};
 
   // In flight, indexed by packet number - inflight_base_.

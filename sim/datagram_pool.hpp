@@ -1,12 +1,15 @@
 #pragma once
 // Fixed-size buffers for datagrams in flight, recycled through a free list so the steady
-// state allocates nothing.
+// state allocates nothing. Slots never move (a deque), so a slot may be read while another
+// thread acquires new ones.
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <span>
 #include <vector>
 
+#include "datagram_tag.hpp"
 #include "wire.hpp"
 
 namespace steamsim::detail {
@@ -14,9 +17,10 @@ namespace steamsim::detail {
 class DatagramPool {
  public:
   struct Slot {
-    std::array<std::uint8_t, wire::kMaxDatagram> bytes{};
-    std::uint16_t size = 0;
-    std::uint64_t packet_id = 0;       ///< TraceEvent::packet_id of the datagram it holds
+    /// The wire datagram, with room after it for the tag written next to the socket.
+    std::array<std::uint8_t, wire::kMaxDatagram + DatagramTag::kBytes> bytes{};
+    std::uint16_t size = 0;           ///< of the wire datagram, without the tag
+    std::uint64_t packet_id = 0;      ///< TraceEvent::packet_id of the datagram it holds
     std::uint8_t packet_content = 0;  ///< TraceEvent::packet_content
   };
 
@@ -31,7 +35,7 @@ class DatagramPool {
       slots_.emplace_back();
     }
     Slot& slot = slots_[index];
-    const std::size_t n = std::min(datagram.size(), slot.bytes.size());
+    const std::size_t n = std::min(datagram.size(), std::size_t{wire::kMaxDatagram});
     std::copy_n(datagram.begin(), n, slot.bytes.begin());
     slot.size = static_cast<std::uint16_t>(n);
     return index;
@@ -40,7 +44,7 @@ class DatagramPool {
   void release(std::uint32_t index) { free_.push_back(index); }
 
  private:
-  std::vector<Slot> slots_;
+  std::deque<Slot> slots_;
   std::vector<std::uint32_t> free_;
 };
 

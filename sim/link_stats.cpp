@@ -10,9 +10,10 @@ void PingEstimator::addSample(TimeUs rtt_us, TimeUs now) {
   samples_[static_cast<std::size_t>(next_)] = std::max<TimeUs>(rtt_us, 0);
   next_ = (next_ + 1) % 3;
   count_ = std::min(count_ + 1, 3);
+  ping_us_ = smoothed();
 }
 
-TimeUs PingEstimator::pingUs() const {
+TimeUs PingEstimator::smoothed() const {
   if (count_ == 0) return -1;
   if (count_ == 1) return samples_[0];
   if (count_ == 2) return std::min(samples_[0], samples_[1]);

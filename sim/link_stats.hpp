@@ -18,10 +18,13 @@ class PingEstimator {
   /// the mean of the two lowest of the last three.
   int pingMs() const;
   /// Smoothed ping in µs, or -1.
-  TimeUs pingUs() const;
+  TimeUs pingUs() const { return ping_us_; }
   bool known() const { return count_ > 0; }
 
  private:
+  TimeUs smoothed() const;
+
+  TimeUs ping_us_ = -1;  // smoothed(), kept up to date by addSample
   std::array<TimeUs, 3> samples_{};
   int count_ = 0;
   int next_ = 0;

@@ -13,12 +13,15 @@ Peer::~Peer() = default;
 namespace {
 
 // Runs `call` on the peer's running state under the world's lock; `fallback` while the peer
-// is crashed. Every call is traced as "<function> -> <result>".
+// is crashed. Every call is traced as "<function> -> <result>". In real time every call but
+// a send first runs the events that are due on this thread (a send only queues, so that
+// messages sent together share datagrams).
 template <typename Result, typename Call>
 Result onCore(detail::World& world, SteamId self, SteamId remote, const char* function,
-              Result fallback, Call&& call) {
-  std::lock_guard lock(world.mutex());
+              Result fallback, Call&& call, bool run_due = true) {
+  std::unique_lock lock(world.mutex());
   world.syncClock();
+  if (run_due) world.runDueForCaller(lock);
   const detail::TimeUs next_before = world.scheduler().nextTime();
   detail::PeerCore* core = world.core(self);
   Result result = core != nullptr ? call(*core) : fallback;
@@ -68,10 +71,12 @@ std::vector<Message> Peer::receiveMessagesOnChannel(int channel, int max_message
 
 Result Peer::sendMessageToUser(SteamId remote_steam_id, std::span<const std::uint8_t> data,
                                int flags, int channel) {
-  return onCore(world_, steam_id_, remote_steam_id, "sendMessageToUser", Result::Fail,
-                [&](detail::PeerCore& c) {
-                  return c.sendMessageToUser(remote_steam_id, data, flags, channel);
-                });
+  return onCore(
+      world_, steam_id_, remote_steam_id, "sendMessageToUser", Result::Fail,
+      [&](detail::PeerCore& c) {
+        return c.sendMessageToUser(remote_steam_id, data, flags, channel);
+      },
+      false);
 }
 
 Result Peer::sendMessageToUser(SteamId remote_steam_id, std::string_view text, int flags,

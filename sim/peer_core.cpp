@@ -22,7 +22,7 @@ PeerCore::PeerCore(World& world, SteamId steam_id, std::uint32_t incarnation)
     : world_(world),
       steam_id_(steam_id),
       endpoint_(
-          std::make_unique<UdpEndpoint>(world.config().bind_address, world.portFor(steam_id))),
+          std::make_shared<UdpEndpoint>(world.config().bind_address, world.portFor(steam_id))),
       id_rng_(Rng::forStream(world.config().seed ^ kConnectionIdStream, steam_id, incarnation)) {}
 
 PeerCore::~PeerCore() = default;
@@ -36,14 +36,29 @@ const NetworkConfig& PeerCore::config() const {
 }
 
 Session* PeerCore::findSession(SteamId remote) {
+  if (remote == last_remote_ && last_session_ != nullptr) return last_session_;
   auto it = sessions_.find(remote);
-  return it == sessions_.end() ? nullptr : it->second.get();
+  if (it == sessions_.end()) return nullptr;
+  last_remote_ = remote;
+  last_session_ = it->second.get();
+  return last_session_;
 }
 
 Session& PeerCore::session(SteamId remote) {
+  if (Session* found = findSession(remote)) return *found;
   auto& slot = sessions_[remote];
-  if (!slot) slot = std::make_unique<Session>(*this, world_.scheduler(), remote);
+  slot = std::make_unique<Session>(*this, world_.scheduler(), remote);
+  last_remote_ = remote;
+  last_session_ = slot.get();
   return *slot;
+}
+
+MessageQueue& PeerCore::channelQueue(int channel) {
+  if (last_queue_ == nullptr || channel != last_channel_) {
+    last_queue_ = &channels_[channel];  // entries are never erased: the pointer stays valid
+    last_channel_ = channel;
+  }
+  return *last_queue_;
 }
 
 std::uint32_t PeerCore::newConnectionId() {
@@ -201,13 +216,13 @@ std::vector<Message> PeerCore::receiveMessagesOnChannel(int channel, int max_mes
   if (max_messages <= 0) return out;
   auto it = channels_.find(channel);
   if (it == channels_.end()) return out;
-  std::deque<Message>& queue = it->second;
+  MessageQueue& queue = it->second;
   const std::size_t n = std::min(queue.size(), static_cast<std::size_t>(max_messages));
   out.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     unread_bytes_ -= queue.front().payload.size();
     out.push_back(std::move(queue.front()));
-    queue.pop_front();
+    queue.pop();
   }
   return out;
 }
@@ -271,15 +286,13 @@ void PeerCore::thinkSession(Session& s, TimeUs t) {
 
 void PeerCore::destroySession(SteamId remote) {
   discardUnread(remote, nullptr);
+  if (remote == last_remote_) last_session_ = nullptr;
   sessions_.erase(remote);
 }
 
 void PeerCore::discardUnread(SteamId remote, const int* channel) {
-  auto discard = [&](std::deque<Message>& queue) {
-    auto it = std::remove_if(queue.begin(), queue.end(),
-                             [&](const Message& m) { return m.identity == remote; });
-    for (auto i = it; i != queue.end(); ++i) unread_bytes_ -= i->payload.size();
-    queue.erase(it, queue.end());
+  auto discard = [&](MessageQueue& queue) {
+    unread_bytes_ -= queue.removeIf([&](const Message& m) { return m.identity == remote; });
   };
   if (channel != nullptr) {
     auto it = channels_.find(*channel);
@@ -319,7 +332,8 @@ void PeerCore::replyTo(const wire::PacketHeader& header, wire::PacketType type, 
   sendDatagram(header.from, std::span<const std::uint8_t>(buffer.data(), size));
 }
 
-void PeerCore::onDatagram(std::span<const std::uint8_t> datagram, const SocketAddress& from) {
+void PeerCore::onDatagram(std::span<const std::uint8_t> datagram, const SocketAddress& from,
+                          bool own) {
   ++counters_.datagrams_received;
   wire::PacketHeader header;
   std::span<const std::uint8_t> frames;
@@ -335,9 +349,10 @@ void PeerCore::onDatagram(std::span<const std::uint8_t> datagram, const SocketAd
                  wire::toString(error));
     return;
   }
-  // Addressed to us, from a peer of this network, through that peer's own socket.
+  // Written by this network, addressed to us, from a peer of this network, through that
+  // peer's own socket.
   const SocketAddress* sender = world_.addressOf(header.from);
-  if (header.to != steam_id_ || header.from == steam_id_ || sender == nullptr ||
+  if (!own || header.to != steam_id_ || header.from == steam_id_ || sender == nullptr ||
       !(*sender == from)) {
     ++counters_.rejected_foreign;
     world_.trace(TraceKind::DatagramRejected, header.from, steam_id_,
@@ -428,8 +443,8 @@ void PeerCore::deliverMessage(SteamId from, StreamMessage&& message, bool reliab
   m.flags = reliable ? k_nSteamNetworkingSend_Reliable : 0;
   m.sender_user_data = 0;
   unread_bytes_ += m.payload.size();
-  s->open_channels.insert(m.channel);
-  channels_[m.channel].push_back(std::move(m));
+  if (!s->open_channels.contains(m.channel)) s->open_channels.insert(m.channel);
+  channelQueue(m.channel).push(std::move(m));
   ++counters_.messages_received;
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "connection.hpp"
+#include "message_queue.hpp"
 #include "rng.hpp"
 #include "session.hpp"
 #include "steamsim/peer.hpp"
@@ -42,8 +43,9 @@ class PeerCore final : public ConnectionHost {
   Result sendMessageToUser(SteamId remote, std::span<const std::uint8_t> data, int flags,
                            int channel);
 
-  /// Handles one datagram read from this peer's socket.
-  void onDatagram(std::span<const std::uint8_t> datagram, const SocketAddress& from);
+  /// Handles one datagram read from this peer's socket. `own`: it carried this network's
+  /// tag (see datagram_tag.hpp); anything else is decoded only to count why it is rejected.
+  void onDatagram(std::span<const std::uint8_t> datagram, const SocketAddress& from, bool own);
   /// Runs a session's timers (called by the session's actor).
   void thinkSession(Session& session, TimeUs now);
 
@@ -52,6 +54,8 @@ class PeerCore final : public ConnectionHost {
   std::size_t pendingSignals() const { return signals_.size(); }
 
   UdpEndpoint& endpoint() { return *endpoint_; }
+  /// The socket, shared with socket I/O running outside the world's lock.
+  const std::shared_ptr<UdpEndpoint>& sharedEndpoint() const { return endpoint_; }
   SteamId steamId() const { return steam_id_; }
   PeerCounters& counters() { return counters_; }
 
@@ -77,6 +81,7 @@ class PeerCore final : public ConnectionHost {
   TimeUs now() const;
   Session* findSession(SteamId remote);
   Session& session(SteamId remote);
+  MessageQueue& channelQueue(int channel);
   std::uint32_t newConnectionId();
   void startConnection(Session& session, bool outgoing, std::uint32_t remote_id);
   /// After any connection activity: Steam's CheckConnection (B13) and idle bookkeeping.
@@ -93,10 +98,15 @@ class PeerCore final : public ConnectionHost {
 
   World& world_;
   SteamId steam_id_;
-  std::unique_ptr<UdpEndpoint> endpoint_;
+  std::shared_ptr<UdpEndpoint> endpoint_;
   Rng id_rng_;
   std::unordered_map<SteamId, std::unique_ptr<Session>> sessions_;
-  std::map<int, std::deque<Message>> channels_;
+  std::map<int, MessageQueue> channels_;
+  // One-entry caches of the lookups every message makes.
+  SteamId last_remote_ = 0;
+  Session* last_session_ = nullptr;
+  int last_channel_ = 0;
+  MessageQueue* last_queue_ = nullptr;
   std::size_t unread_bytes_ = 0;
   std::deque<PendingSignal> signals_;
   std::vector<FinWait> fin_wait_;

@@ -1,86 +1,73 @@
 #include "realtime_driver.hpp"
 
-#include <asio/executor_work_guard.hpp>
-#include <asio/io_context.hpp>
-#include <asio/post.hpp>
-#include <asio/steady_timer.hpp>
-#include <atomic>
-#include <thread>
+#include <algorithm>
 
 #include "world.hpp"
 
 namespace steamsim::detail {
 
 namespace {
-// Upper bound between timer wake-ups, so a missed wake() costs at most this much latency.
-constexpr auto kMaxSleep = std::chrono::milliseconds(50);
+// Upper bound between wake-ups, so a missed wake() costs at most this much latency.
+constexpr TimeUs kMaxSleepUs = 50'000;
+// An application thread that ran due events this recently is trusted to run the next ones
+// itself (it calls the API again soon); the driver checks back when that stops being true.
+// This is also the longest a send waits for the driver when the application stops calling.
+constexpr TimeUs kCallerGraceUs = 1000;
 }  // namespace
 
-struct RealTimeDriver::Impl {
-  explicit Impl(World& w)
-      : world(w),
-        timer(io),
-        work(asio::make_work_guard(io)),
-        start(std::chrono::steady_clock::now()) {}
-
-  TimeUs nowUs() const {
-    const auto elapsed = std::chrono::steady_clock::now() - start;
-    return kVirtualEpochUs + std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
-  }
-
-  // Runs due events and re-arms the timer for the next one (on the driver thread).
-  void tick() {
-    TimeUs next = kNever;
-    {
-      std::lock_guard lock(world.mutex());
-      const TimeUs now = nowUs();
-      world.setNow(now);
-      world.runDue(now);
-      next = world.scheduler().nextTime();
-    }
-    world.notifyWork();
-    auto when = std::chrono::steady_clock::now() + kMaxSleep;
-    if (next != kNever) {
-      const auto at = start + std::chrono::microseconds(next - kVirtualEpochUs);
-      when = std::min(when, at);
-    }
-    timer.expires_at(when);
-    timer.async_wait([this](const std::error_code& ec) {
-      if (!ec) tick();
-    });
-  }
-
-  World& world;
-  asio::io_context io;
-  asio::steady_timer timer;
-  asio::executor_work_guard<asio::io_context::executor_type> work;
-  std::chrono::steady_clock::time_point start;
-  std::atomic<bool> wake_pending{false};
-  std::thread thread;
-};
-
-RealTimeDriver::RealTimeDriver(World& world) : impl_(std::make_unique<Impl>(world)) {
-  asio::post(impl_->io, [this] { impl_->tick(); });
-  impl_->thread = std::thread([this] { impl_->io.run(); });
+RealTimeDriver::RealTimeDriver(World& world)
+    : world_(world), start_(std::chrono::steady_clock::now()) {
+  thread_ = std::thread([this] { run(); });
 }
 
 RealTimeDriver::~RealTimeDriver() {
-  impl_->work.reset();
-  impl_->io.stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
+  {
+    std::lock_guard lock(world_.mutex());
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
 }
 
 TimeUs RealTimeDriver::wallNowUs() const {
-  return impl_->nowUs();
+  const auto elapsed = std::chrono::steady_clock::now() - start_;
+  return kVirtualEpochUs + std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
 }
 
-void RealTimeDriver::wake() {
-  if (impl_->wake_pending.exchange(true)) return;  // one wake-up covers every caller
-  asio::post(impl_->io, [this] {
-    impl_->wake_pending = false;
-    impl_->timer.cancel();  // the pending wait ends with operation_aborted
-    impl_->tick();
-  });
+std::chrono::steady_clock::time_point RealTimeDriver::wallTime(TimeUs at) const {
+  return start_ + std::chrono::microseconds(at - kVirtualEpochUs);
+}
+
+void RealTimeDriver::wake(TimeUs due, TimeUs now) {
+  // An application that drives the network runs it itself; otherwise wake up if sleeping
+  // past `due`.
+  if (now < world_.lastCallerRun() + kCallerGraceUs || due >= sleeping_until_) return;
+  sleeping_until_ = due;
+  cv_.notify_one();
+}
+
+void RealTimeDriver::run() {
+  std::unique_lock lock(world_.mutex());
+  while (!stop_) {
+    const TimeUs now = wallNowUs();
+    TimeUs until = now + kMaxSleepUs;
+    const TimeUs caller_until = world_.lastCallerRun() + kCallerGraceUs;
+    if (now < caller_until) {
+      until = caller_until;  // the application drives the network: leave the work to it
+    } else {
+      world_.setNow(now);
+      if (!world_.runDue(lock, now) && world_.scheduler().nextTime() <= now) {
+        until = now + kCallerGraceUs;  // another thread is moving datagrams: check back
+      } else {
+        until = std::min(until, world_.scheduler().nextTime());
+      }
+      world_.notifyWork();
+    }
+    if (stop_) break;
+    sleeping_until_ = until;
+    cv_.wait_until(lock, wallTime(until));
+    sleeping_until_ = 0;  // awake: wake() need not notify
+  }
 }
 
 }  // namespace steamsim::detail

@@ -2,11 +2,19 @@
 
 #include <algorithm>
 
+#include "stream_message.hpp"
+
 namespace steamsim::detail {
 
 std::uint64_t ReliableSender::append(std::span<const std::uint8_t> bytes) {
   buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
   end_ += bytes.size();
+  return end_;
+}
+
+std::uint64_t ReliableSender::appendMessage(std::uint64_t number, std::int32_t channel,
+                                            std::span<const std::uint8_t> payload) {
+  end_ += encodeStreamMessage(number, channel, payload, buffer_);
   return end_;
 }
 

@@ -16,6 +16,10 @@ class ReliableSender {
  public:
   /// Appends bytes to the stream. \return the new stream end.
   std::uint64_t append(std::span<const std::uint8_t> bytes);
+  /// Encodes one message (stream_message.hpp) straight into the stream: the payload is
+  /// copied once, here. \return the new end of the stream.
+  std::uint64_t appendMessage(std::uint64_t number, std::int32_t channel,
+                              std::span<const std::uint8_t> payload);
 
   /// Stream offset just past the last appended byte.
   std::uint64_t end() const { return end_; }

@@ -1,5 +1,10 @@
 // A peer's real UDP socket, on Asio. OS-specific bits (buffer forcing, poll, Windows'
-// connection-reset quirk) sit in the small functions at the top.
+// connection-reset quirk, the POSIX send/receive fast path) sit in the small functions at
+// the top.
+//
+// One descriptor per socket: every socket is opened on one process-wide io_context that is
+// never run (all I/O here is synchronous and non-blocking), so the reactor's own
+// descriptors (epoll, eventfd, timerfd on Linux) exist once per process, not once per peer.
 
 #include "udp_endpoint.hpp"
 
@@ -16,9 +21,12 @@
 // mstcpip.h needs winsock2.h first.
 #include <mstcpip.h>
 #else
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <cstring>
 #endif
 
 namespace steamsim::detail {
@@ -111,10 +119,57 @@ asio::ip::address toAsioAddress(const SocketAddress& address) {
       ec, "steamsim: cannot bind UDP socket to " + address + ":" + std::to_string(port));
 }
 
+/// The io_context every socket is opened on. Never destroyed: sockets of a Network held in
+/// a static may close after static destructors have run.
+asio::io_context& sharedContext() {
+  static asio::io_context* const context = new asio::io_context(1);
+  return *context;
+}
+
+#ifndef _WIN32
+/// POSIX fast path: the native address of `address` (no asio endpoint conversions).
+socklen_t toNative(const SocketAddress& address, sockaddr_storage& out) {
+  std::memset(&out, 0, sizeof out);
+  if (address.v6) {
+    auto& a = reinterpret_cast<sockaddr_in6&>(out);
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(address.port);
+    std::memcpy(&a.sin6_addr, address.ip.data(), 16);
+    return sizeof(sockaddr_in6);
+  }
+  auto& a = reinterpret_cast<sockaddr_in&>(out);
+  a.sin_family = AF_INET;
+  a.sin_port = htons(address.port);
+  std::memcpy(&a.sin_addr, address.ip.data(), 4);
+  return sizeof(sockaddr_in);
+}
+
+bool fromNative(const sockaddr_storage& in, SocketAddress& out) {
+  if (in.ss_family == AF_INET) {
+    const auto& a = reinterpret_cast<const sockaddr_in&>(in);
+    out = SocketAddress{};
+    out.port = ntohs(a.sin_port);
+    std::memcpy(out.ip.data(), &a.sin_addr, 4);
+    return true;
+  }
+  if (in.ss_family == AF_INET6) {
+    const auto& a = reinterpret_cast<const sockaddr_in6&>(in);
+    out = SocketAddress{};
+    out.v6 = true;
+    out.port = ntohs(a.sin6_port);
+    std::memcpy(out.ip.data(), &a.sin6_addr, 16);
+    return true;
+  }
+  return false;
+}
+#endif
+
+#ifdef _WIN32
 bool isTransientReceiveError(const std::error_code& ec) {
   // An ICMP error for an earlier send (where the OS reports it): not about this datagram.
   return ec == asio::error::connection_refused || ec == asio::error::connection_reset;
 }
+#endif
 
 }  // namespace
 
@@ -128,8 +183,7 @@ std::string SocketAddress::toString() const {
 }
 
 struct UdpEndpoint::Impl {
-  asio::io_context io;
-  Udp::socket socket{io};
+  Udp::socket socket{sharedContext()};
 };
 
 UdpEndpoint::UdpEndpoint(const std::string& address, std::uint16_t port)
@@ -161,16 +215,42 @@ UdpEndpoint::~UdpEndpoint() {
 }
 
 bool UdpEndpoint::sendTo(const SocketAddress& destination, std::span<const std::uint8_t> datagram) {
+#ifndef _WIN32
+  sockaddr_storage to{};
+  const socklen_t to_size = toNative(destination, to);
+  ssize_t sent = 0;
+  do {
+    sent = ::sendto(impl_->socket.native_handle(), datagram.data(), datagram.size(), 0,
+                    reinterpret_cast<const sockaddr*>(&to), to_size);
+  } while (sent < 0 && errno == EINTR);
+  return sent == static_cast<ssize_t>(datagram.size());
+#else
   std::error_code ec;
   const Udp::endpoint endpoint(toAsioAddress(destination), destination.port);
   const std::size_t sent =
       impl_->socket.send_to(asio::buffer(datagram.data(), datagram.size()), endpoint, 0, ec);
   return !ec && sent == datagram.size();
+#endif
 }
 
 std::optional<UdpEndpoint::Received> UdpEndpoint::tryReceive(std::span<std::uint8_t> buffer) {
   // Bounded: skip a few stale ICMP reports, never spin.
   constexpr int kMaxAttempts = 8;
+#ifndef _WIN32
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    sockaddr_storage from{};
+    socklen_t from_size = sizeof from;
+    const ssize_t size = ::recvfrom(impl_->socket.native_handle(), buffer.data(), buffer.size(),
+                                    receiveFlags(), reinterpret_cast<sockaddr*>(&from), &from_size);
+    if (size >= 0) {
+      Received received{static_cast<std::size_t>(size), {}};
+      if (fromNative(from, received.from)) return received;
+      continue;  // not an IP datagram: cannot be ours
+    }
+    if (errno != EINTR && errno != ECONNREFUSED && errno != ECONNRESET) return std::nullopt;
+  }
+  return std::nullopt;
+#else
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     std::error_code ec;
     Udp::endpoint sender;
@@ -180,6 +260,7 @@ std::optional<UdpEndpoint::Received> UdpEndpoint::tryReceive(std::span<std::uint
     if (!isTransientReceiveError(ec)) return std::nullopt;  // would_block or a real error
   }
   return std::nullopt;
+#endif
 }
 
 bool UdpEndpoint::waitReadable(std::chrono::milliseconds timeout) {

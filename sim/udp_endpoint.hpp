@@ -27,7 +27,7 @@ struct SocketAddress {
 class UdpEndpoint {
  public:
   /// Binds a non-blocking UDP socket to `address`:`port` (0 = any free port) with large
-  /// kernel buffers. Throws std::system_error on failure.
+  /// kernel buffers. Holds exactly one file descriptor. Throws std::system_error on failure.
   UdpEndpoint(const std::string& address, std::uint16_t port);
   ~UdpEndpoint();
   UdpEndpoint(const UdpEndpoint&) = delete;
@@ -52,6 +52,12 @@ class UdpEndpoint {
 
   /// The OS handle (for /proc checks in tests).
   int nativeHandle() const;
+
+  /// Sequence numbers of the simulator's own datagrams on this socket (see World's datagram
+  /// path): the last one written to it and the last one read back. Only the thread doing
+  /// the network's socket I/O touches them.
+  std::uint32_t own_written = 0;
+  std::uint32_t own_read = 0;
 
  private:
   struct Impl;

@@ -1,5 +1,6 @@
 #include "world.hpp"
 
+#include <random>
 #include <stdexcept>
 #include <thread>
 
@@ -8,13 +9,6 @@
 namespace steamsim::detail {
 
 namespace {
-
-std::uint64_t addressKey(const SocketAddress& a) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (std::uint8_t b : a.ip) h = (h ^ b) * 0x100000001b3ULL;
-  h = (h ^ a.port) * 0x100000001b3ULL;
-  return h ^ (a.v6 ? 1U : 0U);
-}
 
 std::string joinErrors(const std::vector<std::string>& errors) {
   std::string out;
@@ -28,7 +22,21 @@ inline void mixField(std::uint64_t& h, std::uint64_t v) {
   h ^= h >> 29U;
 }
 
+// Reading back a datagram of ours is bounded: at most kMaxWaits waits of kKernelWait for it
+// to become readable, and at most kMaxForeignReads other datagrams read before it. Past
+// either bound it counts as lost (a flood of foreign datagrams cannot stall the network).
 constexpr std::chrono::milliseconds kKernelWait{250};
+constexpr int kMaxWaits = 4;
+constexpr int kMaxForeignReads = 1024;
+// Room for one read: the largest datagram of ours plus one byte, so anything longer shows.
+constexpr std::size_t kReadRoom = wire::kMaxDatagram + DatagramTag::kBytes + 1;
+
+std::uint64_t randomNonce() {
+  std::random_device device;
+  std::uint64_t nonce = 0;
+  while (nonce == 0) nonce = (std::uint64_t{device()} << 32U) ^ device();
+  return nonce;
+}
 
 // What a datagram we built carries, for TraceEvent::packet_content (only computed when
 // traced; our own datagrams need no checksum check).
@@ -47,7 +55,7 @@ std::uint8_t packetContent(std::span<const std::uint8_t> datagram) {
     }
   }
   return content;
-}  // our own datagram not yet readable
+}
 
 }  // namespace
 
@@ -63,8 +71,8 @@ World::Link::~Link() {
   world.scheduler_.remove(id);
 }
 
-void World::Link::act(TimeUs now, std::uint64_t token) {
-  world.deliver(*this, static_cast<std::uint32_t>(token), now);
+void World::Link::act(TimeUs /*now*/, std::uint64_t token) {
+  world.deliver(*this, static_cast<std::uint32_t>(token));
 }
 
 void World::ActionQueue::act(TimeUs /*now*/, std::uint64_t token) {
@@ -74,7 +82,7 @@ void World::ActionQueue::act(TimeUs /*now*/, std::uint64_t token) {
   pending.erase(it);
 }
 
-World::World(NetworkConfig config) : config_(std::move(config)) {
+World::World(NetworkConfig config) : config_(std::move(config)), nonce_(randomNonce()) {
   const std::vector<std::string> errors = config_.validate();
   if (!errors.empty()) throw std::invalid_argument("invalid NetworkConfig: " + joinErrors(errors));
   actions_ = std::make_unique<ActionQueue>(*this);
@@ -174,13 +182,8 @@ Peer& World::addPeer(SteamId steam_id) {
   PeerSlot& ref = *slot;
   peers_.push_back(std::move(slot));
   peer_index_[steam_id] = &ref;
-  indexAddress(ref);
   trace(TraceKind::PeerEvent, steam_id, 0, 0, 0, "add_peer");  // ports differ run to run
   return *ref.api;
-}
-
-void World::indexAddress(PeerSlot& slot) {
-  address_index_[addressKey(slot.core->endpoint().localAddress())] = slot.core->steamId();
 }
 
 Peer* World::peer(SteamId steam_id) {
@@ -212,9 +215,8 @@ void World::crash(SteamId steam_id) {
     throw std::out_of_range("crash: no peer " + std::to_string(steam_id));
   PeerSlot& slot = *it->second;
   if (!slot.core) return;
-  address_index_.erase(addressKey(slot.core->endpoint().localAddress()));
-  slot.core.reset();  // closes the socket, drops sessions, queues and signals
-  slot.expected_datagrams = 0;
+  slot.core.reset();  // closes the socket (once no transfer uses it), drops sessions, queues
+  ++slot.generation;  // and signals; reads in transfer for the old socket are discarded
   std::erase(signal_peers_, steam_id);
   trace(TraceKind::PeerEvent, steam_id, 0, 0, 0, "crash");
 }
@@ -227,7 +229,6 @@ void World::restart(SteamId steam_id) {
   PeerSlot& slot = *it->second;
   if (slot.core) return;
   slot.core = std::make_unique<PeerCore>(*this, steam_id, ++slot.incarnation);
-  indexAddress(slot);
   trace(TraceKind::PeerEvent, steam_id, 0, 0, 0, "restart");
 }
 
@@ -272,39 +273,110 @@ void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagra
   trace_packet_content_ = outer_content;
 }
 
-void World::deliver(Link& link, std::uint32_t slot_index, TimeUs now) {
-  DatagramPool::Slot& slot = pool_[slot_index];
-  const std::span<const std::uint8_t> bytes(slot.bytes.data(), slot.size);
+void World::deliver(Link& link, std::uint32_t slot_index) {
   auto src = peer_index_.find(link.from);
   auto dst = peer_index_.find(link.to);
   const bool reachable = src != peer_index_.end() && src->second->core &&
                          dst != peer_index_.end() && dst->second->core;
-  const std::uint64_t packet_id = slot.packet_id;
-  trace_packet_id_ = packet_id;
-  trace_packet_content_ = slot.packet_content;
-  if (!reachable ||
-      !src->second->core->endpoint().sendTo(dst->second->core->endpoint().localAddress(), bytes)) {
+  if (!reachable) {
     ++link.impairment.counters().undeliverable;
-    trace(TraceKind::DatagramDropped, link.from, link.to, slot.size, -1, "undeliverable");
+    trace_packet_id_ = pool_[slot_index].packet_id;
+    trace_packet_content_ = pool_[slot_index].packet_content;
+    trace(TraceKind::DatagramDropped, link.from, link.to, pool_[slot_index].size, -1,
+          "undeliverable");
     trace_packet_id_ = 0;
     trace_packet_content_ = 0;
     pool_.release(slot_index);
     return;
   }
-  if (capture_) {
-    capture(packet_id, src->second->core->endpoint().localAddress(),
-            dst->second->core->endpoint().localAddress(), bytes);
+  Transfer& t = transfers_.emplace_back();
+  t.from = src->second->core->sharedEndpoint();
+  t.to = dst->second->core->sharedEndpoint();
+  t.to_address = t.to->localAddress();
+  t.link = &link;
+  t.destination = dst->second;
+  t.generation = dst->second->generation;
+  t.slot = slot_index;
+}
+
+bool World::runOneEvent(std::unique_lock<std::mutex>& lock, TimeUs limit) {
+  TimeUs event_time = 0;
+  if (!scheduler_.runOne(limit, event_time)) return false;
+  if (!transfers_.empty()) transferQueued(lock);
+  return true;
+}
+
+void World::transferQueued(std::unique_lock<std::mutex>& lock) {
+  // Socket system calls run with the lock released; one thread at a time does them, so the
+  // datagrams of ours on a socket are read back in the order they were written.
+  io_busy_ = true;
+  transferring_.swap(transfers_);
+  lock.unlock();
+  reads_.clear();
+  read_used_ = 0;
+  for (Transfer& t : transferring_) transfer(t);
+  lock.lock();
+  for (Transfer& t : transferring_) settle(t);
+  transferring_.clear();
+  io_busy_ = false;
+  io_done_.notify_all();
+}
+
+void World::transfer(Transfer& t) {
+  // The one place a datagram of this network is written to a socket.
+  DatagramPool::Slot& slot = pool_[t.slot];  // slots never move; this one is ours until settled
+  const std::uint32_t sequence = t.to->own_written + 1;
+  DatagramTag{nonce_, sequence}.writeTo(slot.bytes.data() + slot.size);
+  t.written = t.from->sendTo(
+      t.to_address, std::span<const std::uint8_t>(slot.bytes.data(),
+                                                  std::size_t{slot.size} + DatagramTag::kBytes));
+  if (t.written) t.to->own_written = sequence;
+  t.reads_begin = reads_.size();
+  drain(*t.to, t);
+  t.reads_end = reads_.size();
+}
+
+std::span<std::uint8_t> World::readSpace() {
+  if (read_bytes_.size() < read_used_ + kReadRoom) {
+    read_bytes_.resize(std::max(read_bytes_.size() * 2, read_used_ + kReadRoom));
   }
-  ++link.impairment.counters().delivered;
-  link.impairment.counters().delivered_bytes += slot.size;
-  ++counters_.datagrams;
-  trace(TraceKind::DatagramDelivered, link.from, link.to, slot.size, now, "delivered");
-  const std::uint8_t content = slot.packet_content;
-  pool_.release(slot_index);
-  ++dst->second->expected_datagrams;
-  drain(*dst->second, packet_id, content);
-  trace_packet_id_ = 0;
-  trace_packet_content_ = 0;
+  return {read_bytes_.data() + read_used_, kReadRoom};
+}
+
+void World::drain(UdpEndpoint& endpoint, Transfer& t) {
+  // The one place datagrams are read from a peer's socket: everything up to and including
+  // the last datagram of ours written to it, in arrival order, bounded (see kMaxWaits).
+  int waits = 0;
+  int foreign = 0;
+  while (endpoint.own_read != endpoint.own_written) {
+    const std::span<std::uint8_t> space = readSpace();
+    const auto received = endpoint.tryReceive(space);
+    if (!received) {
+      if (waits++ < kMaxWaits && endpoint.waitReadable(kKernelWait)) continue;
+      break;  // ours never became readable: the kernel dropped it
+    }
+    ReadDatagram& read = reads_.emplace_back();
+    read.offset = read_used_;
+    read.size = std::min(received->size, space.size());
+    read.from = received->from;
+    read_used_ += read.size;
+    DatagramTag tag;
+    const auto bytes = space.first(read.size);
+    // Ours: this network's nonce and a sequence number written to this socket and not yet
+    // read back. A gap means the kernel dropped the ones in between.
+    if (DatagramTag::readFrom(bytes, tag) && tag.nonce == nonce_ &&
+        static_cast<std::int32_t>(tag.sequence - endpoint.own_read) > 0 &&
+        static_cast<std::int32_t>(endpoint.own_written - tag.sequence) >= 0) {
+      t.lost += tag.sequence - endpoint.own_read - 1;
+      endpoint.own_read = tag.sequence;
+      read.size -= DatagramTag::kBytes;
+      read.own = true;
+    } else if (++foreign >= kMaxForeignReads) {
+      break;
+    }
+  }
+  t.lost += endpoint.own_written - endpoint.own_read;  // given up on: counted as lost
+  endpoint.own_read = endpoint.own_written;
 }
 
 void World::capture(std::uint64_t packet_id, const SocketAddress& source,
@@ -318,31 +390,44 @@ void World::capture(std::uint64_t packet_id, const SocketAddress& source,
   capture_->datagram(d);
 }
 
-void World::drain(PeerSlot& destination, std::uint64_t packet_id, std::uint8_t content) {
-  // Read back what we wrote (and anything else waiting before it), in arrival order.
-  while (destination.core && destination.expected_datagrams > 0) {
-    UdpEndpoint& endpoint = destination.core->endpoint();
-    auto received = endpoint.tryReceive(receive_buffer_);
-    if (!received) {
-      if (!endpoint.waitReadable(kKernelWait)) {
-        counters_.kernel_lost += destination.expected_datagrams;  // the kernel dropped it
-        destination.expected_datagrams = 0;
-      }
-      continue;
-    }
-    const std::size_t size = std::min(received->size, receive_buffer_.size());
-    counters_.socket_bytes_read += size;
-    const std::span<const std::uint8_t> bytes(receive_buffer_.data(), size);
-    if (address_index_.count(addressKey(received->from)) != 0) {
-      --destination.expected_datagrams;
-      trace_packet_id_ = packet_id;  // ours: the one just written
-      trace_packet_content_ = content;
-    } else {
-      trace_packet_id_ = 0;  // a stranger's
-      trace_packet_content_ = 0;
-      if (capture_) capture(0, received->from, endpoint.localAddress(), bytes);
-    }
-    destination.core->onDatagram(bytes, received->from);
+void World::settle(Transfer& t) {
+  Link& link = *t.link;
+  const DatagramPool::Slot& slot = pool_[t.slot];
+  const std::uint16_t size = slot.size;
+  const std::uint64_t packet_id = slot.packet_id;
+  const std::uint8_t content = slot.packet_content;
+  if (capture_ && t.written) {
+    capture(packet_id, t.from->localAddress(), t.to_address,
+            std::span<const std::uint8_t>(slot.bytes.data(), size));
+  }
+  pool_.release(t.slot);
+  trace_packet_id_ = packet_id;
+  trace_packet_content_ = content;
+  if (!t.written) {
+    ++link.impairment.counters().undeliverable;
+    trace(TraceKind::DatagramDropped, link.from, link.to, size, -1, "undeliverable");
+  } else {
+    ++link.impairment.counters().delivered;
+    link.impairment.counters().delivered_bytes += size;
+    ++counters_.datagrams;
+    trace(TraceKind::DatagramDelivered, link.from, link.to, size, now_, "delivered");
+  }
+  PeerSlot& destination = *t.destination;
+  const bool same_socket = destination.core && destination.generation == t.generation;
+  for (std::size_t i = t.reads_begin; i < t.reads_end && same_socket; ++i) {
+    const ReadDatagram& read = reads_[i];
+    counters_.socket_bytes_read += read.size;
+    const std::span<const std::uint8_t> bytes(read_bytes_.data() + read.offset, read.size);
+    trace_packet_id_ = read.own ? packet_id : 0;  // ours is the one just written
+    trace_packet_content_ = read.own ? content : 0;
+    if (capture_ && !read.own) capture(0, read.from, t.to_address, bytes);  // a stranger's
+    destination.core->onDatagram(bytes, read.from, read.own);
+  }
+  trace_packet_id_ = 0;
+  trace_packet_content_ = 0;
+  if (t.lost != 0) {
+    counters_.kernel_lost += t.lost;
+    trace(TraceKind::DatagramDropped, 0, link.to, 0, t.lost, "kernel_lost");
   }
 }
 
@@ -351,19 +436,7 @@ void World::drain(PeerSlot& destination, std::uint64_t packet_id, std::uint8_t c
 
 void World::trace(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes, std::int64_t value,
                   const char* name, const std::string* extra) {
-  std::uint64_t h = trace_hash_;
-  mixField(h, static_cast<std::uint64_t>(now_));
-  mixField(h, static_cast<std::uint64_t>(kind));
-  mixField(h, from);
-  mixField(h, to);
-  mixField(h, bytes);
-  mixField(h, static_cast<std::uint64_t>(value));
-  for (const char* p = name; *p != '\0'; ++p)
-    h = (h ^ static_cast<std::uint8_t>(*p)) * 0x100000001b3ULL;
-  if (extra != nullptr) {
-    for (char c : *extra) h = (h ^ static_cast<std::uint8_t>(c)) * 0x100000001b3ULL;
-  }
-  trace_hash_ = h;
+  if (!realTime()) hashTraceEvent(kind, from, to, bytes, value, name, extra);
   std::uint64_t message_id = 0;
   if (kind == TraceKind::ApiCall) std::swap(message_id, note_message_id_);
   if (!trace_sink_ && !config_.record_trace) return;
@@ -384,6 +457,23 @@ void World::observe(TraceKind kind, SteamId from, SteamId to, std::uint32_t byte
   event.message_id = message_id;
   if (config_.record_trace) recorded_.push_back(event);
   if (trace_sink_) trace_sink_(event);
+}
+
+void World::hashTraceEvent(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes,
+                           std::int64_t value, const char* name, const std::string* extra) {
+  std::uint64_t h = trace_hash_;
+  mixField(h, static_cast<std::uint64_t>(now_));
+  mixField(h, static_cast<std::uint64_t>(kind));
+  mixField(h, from);
+  mixField(h, to);
+  mixField(h, bytes);
+  mixField(h, static_cast<std::uint64_t>(value));
+  for (const char* p = name; *p != '\0'; ++p)
+    h = (h ^ static_cast<std::uint8_t>(*p)) * 0x100000001b3ULL;
+  if (extra != nullptr) {
+    for (char c : *extra) h = (h ^ static_cast<std::uint8_t>(c)) * 0x100000001b3ULL;
+  }
+  trace_hash_ = h;
 }
 
 void World::setTraceSink(std::function<void(const TraceEvent&)> sink) {
@@ -411,17 +501,26 @@ void World::schedule(TimeUs at, std::function<void()> action) {
   scheduler_.schedule(std::max(at, now_), actions_->id, token);
 }
 
-void World::runDue(TimeUs until) {
-  TimeUs event_time = 0;
-  while (scheduler_.runOne(until, event_time)) {
-  }
+bool World::runDue(std::unique_lock<std::mutex>& lock, TimeUs until) {
+  if (io_busy_) return false;  // that thread runs what is due once its I/O is settled
+  bool ran = false;
+  while (runOneEvent(lock, until)) ran = true;
+  return ran;
+}
+
+void World::runDueForCaller(std::unique_lock<std::mutex>& lock) {
+  if (!driver_) return;
+  last_caller_run_ = now_;
+  if (runDue(lock, now_) && (!ready_actions_.empty() || !signal_peers_.empty())) notifyWork();
 }
 
 void World::runCallbacks(SteamId steam_id) {
   std::deque<PendingSignal> signals;
   Peer* api = nullptr;
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    syncClock();
+    runDueForCaller(lock);
     PeerCore* c = core(steam_id);
     if (c == nullptr) return;
     signals = c->takeSignals();
@@ -454,8 +553,8 @@ void World::runReadyWork() {
 
 bool World::stepVirtual(TimeUs limit) {
   std::unique_lock lock(mutex_);
-  TimeUs event_time = 0;
-  return scheduler_.runOne(limit, event_time);
+  io_done_.wait(lock, [this] { return !io_busy_; });  // another thread's event is not over
+  return runOneEvent(lock, limit);
 }
 
 void World::advance(TimeUs duration) {
@@ -498,13 +597,22 @@ bool World::runUntil(const std::function<bool()>& done, TimeUs timeout) {
 void World::waitRealTime(TimeUs duration, const std::function<bool()>* done) {
   const auto end = std::chrono::steady_clock::now() + std::chrono::microseconds(duration);
   for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      syncClock();
+      runDueForCaller(lock);  // this thread drives the network while it waits
+    }
     runReadyWork();
     if (done != nullptr && (*done)()) return;
     const auto now = std::chrono::steady_clock::now();
     if (now >= end) return;
-    // Wake for new work, or every millisecond to re-check the predicate.
+    // Wake for new work, for the next event (this thread runs it), or every millisecond to
+    // re-check the predicate.
     std::unique_lock lock(mutex_);
-    work_cv_.wait_until(lock, std::min(end, now + std::chrono::milliseconds(1)), [&] {
+    auto until = std::min(end, now + std::chrono::milliseconds(1));
+    const TimeUs next = scheduler_.nextTime();
+    if (next != kNever) until = std::min(until, driver_->wallTime(next));
+    work_cv_.wait_until(lock, until, [&] {
       return !ready_actions_.empty() || (config_.embed_callbacks && !signal_peers_.empty());
     });
   }
@@ -515,7 +623,7 @@ void World::syncClock() {
 }
 
 void World::wakeDriver() {
-  if (driver_) driver_->wake();
+  if (driver_) driver_->wake(scheduler_.nextTime(), now_);
 }
 
 }  // namespace steamsim::detail

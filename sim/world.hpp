@@ -81,9 +81,16 @@ class World {
   bool realTime() const { return config_.clock == ClockMode::RealTime; }
 
   // --- Used by the real-time driver (lock held) ---
-  /// Runs every event due at or before `until`.
-  void runDue(TimeUs until);
+  /// Runs every event due at or before `until`. `lock` holds the world's mutex; it is
+  /// released while datagrams go through the sockets. Returns false at once if another
+  /// thread is doing the socket I/O (that thread runs what is due).
+  bool runDue(std::unique_lock<std::mutex>& lock, TimeUs until);
   void setNow(TimeUs now) { now_ = std::max(now_, now); }
+  /// Real time: the calling thread of an API call runs the events that are due, so a busy
+  /// application drives the network itself and the driver thread stays asleep (lock held).
+  void runDueForCaller(std::unique_lock<std::mutex>& lock);
+  /// Real time: when an application thread last ran due events (µs, network clock).
+  TimeUs lastCallerRun() const { return last_caller_run_; }
   /// Runs scheduled actions and embedded callbacks that are ready (lock NOT held).
   void runReadyWork();
   /// Wakes threads waiting in advance/runUntil (real time).
@@ -107,8 +114,30 @@ class World {
     std::unique_ptr<Peer> api;
     std::unique_ptr<PeerCore> core;
     std::uint32_t incarnation = 0;
+    std::uint32_t generation = 0;  // changes when its socket closes
     std::size_t index = 0;
-    std::uint32_t expected_datagrams = 0;  // written to its socket, not yet read back
+  };
+  /// A due datagram on its way through the sockets: filled under the lock by `deliver`,
+  /// written and read back without it (`transfer`), settled under it again (`settle`).
+  struct Transfer {
+    std::shared_ptr<UdpEndpoint> from;
+    std::shared_ptr<UdpEndpoint> to;
+    SocketAddress to_address;
+    Link* link = nullptr;
+    PeerSlot* destination = nullptr;
+    std::uint32_t generation = 0;
+    std::uint32_t slot = 0;
+    bool written = false;
+    std::uint32_t lost = 0;  // datagrams of ours on `to` never read back
+    std::size_t reads_begin = 0;
+    std::size_t reads_end = 0;
+  };
+  /// A datagram read from a socket during `transfer`, its bytes in `read_bytes_`.
+  struct ReadDatagram {
+    std::size_t offset = 0;
+    std::size_t size = 0;
+    SocketAddress from;
+    bool own = false;
   };
   struct ActionQueue final : Actor {
     explicit ActionQueue(World& w) : world(w) {}
@@ -124,13 +153,20 @@ class World {
     }
   };
 
+  void hashTraceEvent(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes,
+                      std::int64_t value, const char* name, const std::string* extra);
   Link& linkFor(SteamId from, SteamId to);
   bool partitioned(SteamId from, SteamId to) const;
-  void deliver(Link& link, std::uint32_t slot, TimeUs now);
-  void drain(PeerSlot& destination, std::uint64_t packet_id, std::uint8_t content);
+  void deliver(Link& link, std::uint32_t slot);
+  /// Runs one due event and, if it queued transfers, their socket I/O (lock released).
+  bool runOneEvent(std::unique_lock<std::mutex>& lock, TimeUs limit);
+  void transferQueued(std::unique_lock<std::mutex>& lock);
+  void transfer(Transfer& t);
+  void drain(UdpEndpoint& endpoint, Transfer& t);
+  std::span<std::uint8_t> readSpace();
+  void settle(Transfer& t);
   void capture(std::uint64_t packet_id, const SocketAddress& source,
                const SocketAddress& destination, std::span<const std::uint8_t> bytes);
-  void indexAddress(PeerSlot& slot);
   bool stepVirtual(TimeUs limit);
   void waitRealTime(TimeUs until, const std::function<bool()>* done);
 
@@ -141,27 +177,34 @@ class World {
 
   std::vector<std::unique_ptr<PeerSlot>> peers_;
   std::unordered_map<SteamId, PeerSlot*> peer_index_;
-  std::unordered_map<std::uint64_t, SteamId> address_index_;  // port+ip -> peer
   std::unordered_map<std::pair<SteamId, SteamId>, std::unique_ptr<Link>, PairHash> links_;
   LinkConditions default_conditions_;
   std::unordered_map<SteamId, int> partition_group_;
 
   DatagramPool pool_;
-  std::array<std::uint8_t, 65536> receive_buffer_{};
   NetworkCounters counters_;
+  const std::uint64_t nonce_;             // this network's datagram tag
+  std::vector<Transfer> transfers_;       // queued by events, lock held
+  std::vector<Transfer> transferring_;    // owned by the thread doing socket I/O
+  std::vector<ReadDatagram> reads_;       // owned by the thread doing socket I/O
+  std::vector<std::uint8_t> read_bytes_;  // owned by the thread doing socket I/O
+  std::size_t read_used_ = 0;
+  bool io_busy_ = false;  // a thread is doing socket I/O with the lock released
+  std::condition_variable io_done_;
+  TimeUs last_caller_run_ = 0;
 
   std::vector<SteamId> signal_peers_;  // peers with undelivered signals, in order
   std::vector<std::function<void()>> ready_actions_;
   std::unique_ptr<ActionQueue> actions_;
 
   std::uint64_t trace_hash_ = 0xcbf29ce484222325ULL;  // FNV-1a offset basis
-  std::vector<TraceEvent> recorded_;
-  std::function<void(const TraceEvent&)> trace_sink_;
-  std::uint64_t next_packet_id_ = 0;   // last datagram id given out
-  std::uint64_t trace_packet_id_ = 0;  // the datagram the current events concern
+  std::uint64_t next_packet_id_ = 0;                  // last datagram id given out
+  std::uint64_t trace_packet_id_ = 0;                 // the datagram the current events concern
   std::uint8_t trace_packet_content_ = 0;
   std::uint64_t note_message_id_ = 0;  // for the next api_call event
   std::shared_ptr<DatagramCapture> capture_;
+  std::vector<TraceEvent> recorded_;
+  std::function<void(const TraceEvent&)> trace_sink_;
 
   std::condition_variable work_cv_;
   std::unique_ptr<RealTimeDriver> driver_;

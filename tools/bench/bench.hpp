@@ -1,6 +1,9 @@
 #pragma once
 // steamsim_bench: the SPEC §7 performance targets P1..P6, the calibration fidelity row and
-// cost-scaling rows. Every figure is compared with a baseline measured in the same run.
+// cost-scaling rows. Every wall-clock window is accompanied by the CPU other processes used
+// during it; figures from a busy machine are marked and give no verdict.
+
+#include <sched.h>
 
 #include <chrono>
 #include <cstdint>
@@ -16,20 +19,39 @@ struct Options {
   bool quick = false;             ///< tiny sizes, for the CTest smoke run
   std::string json_path;          ///< write the rows as JSON here when not empty
   std::vector<std::string> only;  ///< row-id prefixes to run (empty: all)
+  int runs = 3;                   ///< interleaved rounds of the wall-clock workloads
+  double max_others = 0.25;       ///< cores other processes may use during a valid window
+  double idle_wait_s = 60.0;      ///< total time spent waiting for an idle machine
+  int retries = 2;                ///< extra attempts of a window taken on a busy machine
+  std::uint64_t messages = 0;     ///< != 0: throughput windows deliver this many messages
+                                  ///< (for instruction counts under valgrind)
 };
 
-/// One line of the report.
-struct Row {
-  std::string id;
-  std::string workload;
-  double measured = 0.0;
-  std::string unit;
-  double baseline = 0.0;   ///< the same-run reference (0 when there is none)
-  std::string comparison;  ///< "2.31x", "+12.3 us", ...
-  std::string target;
-  bool has_target = false;  ///< false: informational row
-  bool met = false;
-  std::string note;
+/// A point in time: wall clock, the machine's busy CPU time, this process's CPU time.
+struct LoadSample {
+  double wall = 0.0;
+  double machine_busy = 0.0;  ///< all CPUs, seconds; negative if /proc/stat is missing
+  double own_cpu = 0.0;       ///< this process and its reaped children, seconds
+};
+LoadSample sampleLoad();
+/// Cores other processes used between two samples (machine busy time minus ours).
+double othersCores(const LoadSample& before, const LoadSample& after);
+/// Waits until other processes use fewer than `max_cores` (0.25 s samples) or `budget_s`
+/// runs out (it is decreased by the time waited). \return the last sample's figure.
+double waitForIdle(double max_cores, double& budget_s);
+
+/// While alive, the calling thread (and threads it starts) run on one CPU only.
+class OneCore {
+ public:
+  explicit OneCore(bool active);
+  ~OneCore();
+  OneCore(const OneCore&) = delete;
+  OneCore& operator=(const OneCore&) = delete;
+  bool pinned() const { return pinned_; }
+
+ private:
+  cpu_set_t saved_{};
+  bool pinned_ = false;
 };
 
 /// Raw-UDP baselines: a plain one-thread sendto/recv loop on 127.0.0.1.
@@ -48,12 +70,15 @@ void rawUdpThreadedLatency(int samples, RawUdp& out);
 /// P1/P2/P6: messages per second delivered over two RealTime peers with pacing lifted.
 struct Throughput {
   double messages_per_s = 0.0;
-  double cpu_cores = 0.0;  ///< process CPU time / wall time during the measurement
+  double cpu_cores = 0.0;       ///< process CPU time / wall time during the measurement
+  double cpu_us_per_msg = 0.0;  ///< process CPU time (all threads) per delivered message
   std::uint64_t sent = 0;
   std::uint64_t received = 0;
   double datagrams_per_s = 0.0;  ///< datagrams written to sockets during the measurement
 };
-Throughput realTimeThroughput(int flags, std::chrono::duration<double> duration);
+/// `messages` != 0: the window ends once that many messages were delivered instead.
+Throughput realTimeThroughput(int flags, std::chrono::duration<double> duration,
+                              std::uint64_t messages = 0);
 
 /// Fidelity: messages per second of 64-byte messages at default pacing, in virtual time.
 double pacedRate(int flags, std::chrono::microseconds measured);

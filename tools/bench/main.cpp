@@ -1,13 +1,19 @@
-// steamsim_bench [--quick] [--json FILE] [--only P1,P3,...]
-// Runs the SPEC §7 workloads and prints one table; exit status 0 unless a workload crashed
-// (missed targets are reported, not failed: timing depends on the machine).
+// steamsim_bench [--quick] [--json FILE] [--only P1,P3,...] [--runs N] [--idle-wait S]
+//                [--max-others CORES] [--retries N] [--messages N]
+// Runs the SPEC §7 workloads in interleaved rounds (raw UDP baseline, workload, baseline,
+// ...), measures the CPU other processes use during every window, and prints medians with
+// their spread and a verdict that uses only windows taken on an idle enough machine (or
+// refuses to give one). Exit status 0 unless a workload crashed or the options are wrong:
+// missed targets and a busy machine are reported, not failed.
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -15,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench.hpp"
+#include "series.hpp"
 
 namespace steamsim::bench {
 namespace {
@@ -27,10 +34,6 @@ std::string fixed(double value, int decimals) {
   return buffer;
 }
 
-std::string times(double ratio) {
-  return fixed(ratio, 2) + "x";
-}
-
 std::vector<std::string> splitCommas(const std::string& text) {
   std::vector<std::string> out;
   std::stringstream in(text);
@@ -41,9 +44,23 @@ std::vector<std::string> splitCommas(const std::string& text) {
   return out;
 }
 
+const char* verdictText(Series::Verdict v) {
+  switch (v) {
+    case Series::Verdict::Info:
+      return "-";
+    case Series::Verdict::Met:
+      return "yes";
+    case Series::Verdict::Missed:
+      return "NO";
+    case Series::Verdict::NoVerdict:
+      return "busy";
+  }
+  return "?";
+}
+
 class Bench {
  public:
-  explicit Bench(Options options) : o_(std::move(options)) {}
+  explicit Bench(Options options) : o_(std::move(options)), idle_budget_s_(o_.idle_wait_s) {}
 
   bool wanted(const std::string& id) const {
     if (o_.only.empty()) return true;
@@ -54,20 +71,23 @@ class Bench {
   }
 
   void run() {
-    const bool need_raw = wanted("P1") || wanted("P2") || wanted("P6") || wanted("RAW");
-    if (need_raw || wanted("P5")) rawBaselines(need_raw);
-    if (wanted("P1"))
-      throughputRow("P1", "64 B unreliable, Nagle, pacing lifted", NETWORKING_SEND_UNRELIABLE, 2.0,
-                    1);
-    if (wanted("P2"))
-      throughputRow("P2", "64 B unreliable, NoNagle, pacing lifted",
-                    NETWORKING_SEND_UNRELIABLE_NO_NAGLE, 2.0, 1);
-    if (wanted("P6"))
-      throughputRow("P6", "64 B reliable, Nagle, pacing lifted", NETWORKING_SEND_RELIABLE, 1.5,
-                    o_.quick ? 1 : 3);
-    if (wanted("P3")) p3();
+    defineRows();
+    const int rounds = o_.quick ? 1 : std::max(1, o_.runs);
+    for (int round = 1; round <= rounds; ++round) {
+      std::printf("round %d of %d\n", round, rounds);
+      if (wanted("P1") || wanted("P2") || wanted("P6")) {
+        for (const bool one_core : {false, true}) {
+          rawThroughput();
+          if (wanted("P1")) throughput("P1", NETWORKING_SEND_UNRELIABLE, one_core);
+          if (wanted("P2")) throughput("P2", NETWORKING_SEND_UNRELIABLE_NO_NAGLE, one_core);
+          if (wanted("P6")) throughput("P6", NETWORKING_SEND_RELIABLE, one_core);
+        }
+      }
+      if (wanted("P5")) latency();
+      if (wanted("P3")) p3();
+    }
+    // Not repeated: memory, virtual-time fidelity and the (long) scaling rows.
     if (wanted("P4")) p4();
-    if (wanted("P5")) p5();
     if (wanted("F")) fidelity();
     if (wanted("S")) scaling();
     print();
@@ -75,57 +95,131 @@ class Bench {
   }
 
  private:
-  void add(Row row) {
-    std::printf("  %-6s %s: %s %s (%s)\n", row.id.c_str(), row.workload.c_str(),
-                fixed(row.measured, 2).c_str(), row.unit.c_str(), row.comparison.c_str());
-    std::fflush(stdout);
-    rows_.push_back(std::move(row));
+  Series& row(const std::string& id) { return rows_.at(id); }
+
+  void define(const std::string& id, const std::string& workload, const std::string& unit,
+              Series::Goal goal = Series::Goal::None, double target = 0.0,
+              const std::string& target_text = "", bool load_sensitive = true) {
+    Series s;
+    s.id = id;
+    s.workload = workload;
+    s.unit = unit;
+    s.goal = goal;
+    s.target = target;
+    s.target_text = target_text;
+    s.load_sensitive = load_sensitive;
+    order_.push_back(id);
+    rows_.emplace(id, std::move(s));
   }
 
-  void rawBaselines(bool throughput) {
-    if (throughput) {
-      raw_.datagrams_per_s = rawUdpThroughput(o_.quick ? 0.05s : 1.0s);
-      add({"RAW", "raw UDP sendto/recv loop, 64 B, 1 thread", raw_.datagrams_per_s, "dgram/s", 0,
-           "baseline", "", false, false, ""});
+  void defineRows() {
+    using G = Series::Goal;
+    define("RAW", "raw UDP sendto+recv, 64 B, 1 thread (reference)", "dgram/s");
+    const struct {
+      const char* id;
+      const char* what;
+    } kinds[] = {{"P1", "64 B unreliable, Nagle"},
+                 {"P2", "64 B unreliable, NoNagle"},
+                 {"P6", "64 B reliable"}};
+    for (const auto& k : kinds) {
+      for (const char* cores : {"", "-1core"}) {
+        const std::string id = std::string(k.id) + cores;
+        const std::string where = *cores != 0 ? ", one core" : ", two cores";
+        define(id + "-cpu", std::string(k.what) + where + ", CPU per delivered message", "us/msg",
+               G::AtMost, 0.6, "<= 0.6 us");
+        define(id + "-rate", std::string(k.what) + where + ", pacing lifted", "msg/s",
+               std::string(k.id) == "P6" ? G::StableWithin : G::None, 0.25,
+               std::string(k.id) == "P6" ? "spread <= 25%" : "");
+      }
     }
-    if (wanted("P5")) {
-      rawUdpLatency(o_.quick ? 200 : 20000, raw_);
-      add({"RAW-L", "raw UDP one-way latency p50 / p99", raw_.p50_us, "us", 0,
-           "p99 " + fixed(raw_.p99_us, 1) + " us", "", false, false, ""});
-      rawUdpThreadedLatency(o_.quick ? 200 : 20000, raw_);
-      add({"RAW-T", "raw UDP latency, receiver thread in poll() (info)", raw_.threaded_p50_us, "us",
-           0, "p99 " + fixed(raw_.threaded_p99_us, 1) + " us", "", false, false,
-           "cross-thread wake-up cost of this machine, for reading P5"});
-    }
+    define("RAW-L", "raw UDP one-way latency p50 (reference)", "us");
+    define("P5-p50", "real time, one message at a time, one-way p50", "us", G::AtMost, 10.0,
+           "<= 10 us");
+    define("P5-p99", "real time, one message at a time, one-way p99", "us", G::AtMost, 25.0,
+           "<= 25 us");
+    define("P3", "10 virtual min, 60 rel msg/s each way, 5% loss, 50 ms", "x real time", G::AtLeast,
+           3000.0, ">= 3000x");
+    define("P4", "1000 peers x 10 sessions, 1 msg/s each, 60 virtual s", "MB peak RSS", G::AtMost,
+           200.0, "<= 200 MB", false);
+    define("F-U", "64 B unreliable at default pacing, virtual time, vs Steam", "off Steam",
+           G::AtMost, 0.15, "within 15%", false);
+    define("F-R", "64 B reliable at default pacing, virtual time, vs Steam", "off Steam", G::AtMost,
+           0.15, "within 15%", false);
   }
 
-  void throughputRow(const std::string& id, const std::string& workload, int flags, double target,
-                     int repeats) {
-    std::vector<double> ratios;
-    Throughput best;
-    std::string note;
-    for (int r = 0; r < repeats; ++r) {
-      const Throughput t = realTimeThroughput(flags, o_.quick ? 0.1s : 2.0s);
-      ratios.push_back(t.messages_per_s / raw_.datagrams_per_s);
-      if (!note.empty()) note += "; ";
-      note += times(ratios.back()) + " @" + fixed(t.cpu_cores, 2) + " cores, " +
-              fixed(t.datagrams_per_s / 1000.0, 1) + "k dgram/s, " +
-              fixed(t.messages_per_s / std::max(1.0, t.datagrams_per_s), 1) + " msg/dgram";
-      if (r == 0 || t.messages_per_s < best.messages_per_s) best = t;  // report the worst run
+  /// Runs `measure` once, retrying while other processes use too much CPU (within the idle
+  /// budget); returns the cores others used during the kept attempt.
+  double window(const std::function<void()>& measure) {
+    double others = 0.0;
+    for (int attempt = 0;; ++attempt) {
+      if (idle_budget_s_ > 0) (void)waitForIdle(o_.max_others, idle_budget_s_);
+      const LoadSample before = sampleLoad();
+      measure();
+      const LoadSample after = sampleLoad();
+      others = othersCores(before, after);
+      ++windows_;
+      if (others < o_.max_others) break;
+      ++busy_windows_;
+      max_busy_ = std::max(max_busy_, others);
+      if (attempt >= o_.retries || idle_budget_s_ <= 0) break;
+      std::printf("  (others used %.2f cores: measuring again)\n", others);
     }
-    const double ratio = best.messages_per_s / raw_.datagrams_per_s;
-    if (repeats > 1) note = "worst of " + std::to_string(repeats) + " runs: " + note;
-    add({id, workload, best.messages_per_s, "msg/s", raw_.datagrams_per_s, times(ratio),
-         ">= " + fixed(target, 1) + "x raw", true, ratio >= target, note});
+    return others;
+  }
+
+  void rawThroughput() {
+    double dgrams = 0.0;
+    const bool short_reference = o_.quick || o_.messages != 0;
+    const double others =
+        window([&] { dgrams = rawUdpThroughput(short_reference ? 0.05s : 0.5s); });
+    row("RAW").add(dgrams, others);
+    last_raw_ = dgrams;
+  }
+
+  void throughput(const std::string& id, int flags, bool one_core) {
+    Throughput t;
+    bool pinned = false;
+    const double others = window([&] {
+      OneCore core(one_core);
+      pinned = core.pinned();
+      t = realTimeThroughput(flags, o_.quick ? 0.1s : 1.5s, o_.messages);
+    });
+    const std::string key = id + (one_core ? "-1core" : "");
+    row(key + "-cpu").add(t.cpu_us_per_msg, others);
+    Series& rate = row(key + "-rate");
+    rate.add(t.messages_per_s, others);
+    if (one_core && !pinned) rate.note = "could not pin to one core";
+    std::printf(
+        "  %-10s %9.0f msg/s  %.3f us CPU/msg  %.2f cores  %.1f msg/dgram  %.2fx raw  "
+        "others %.2f cores\n",
+        key.c_str(), t.messages_per_s, t.cpu_us_per_msg, t.cpu_cores,
+        t.messages_per_s / std::max(1.0, t.datagrams_per_s),
+        t.messages_per_s / std::max(1.0, last_raw_), others);
+  }
+
+  void latency() {
+    RawUdp raw;
+    double others = window([&] { rawUdpLatency(o_.quick ? 200 : 20000, raw); });
+    row("RAW-L").add(raw.p50_us, others);
+    row("RAW-L").note = "p99 " + fixed(raw.p99_us, 1) + " us (last round)";
+    Latency l;
+    others = window([&] { l = realTimeLatency(o_.quick ? 200 : 10000); });
+    row("P5-p50").add(l.p50_us, others);
+    row("P5-p99").add(l.p99_us, others);
+    row("P5-p99").note = fixed(l.over_1ms_pct, 2) + "% of samples over 1 ms, max " +
+                         fixed(l.max_us, 0) + " us (last round)";
+    std::printf("  P5         p50 %.1f us  p99 %.1f us  (raw p50 %.1f us)  others %.2f cores\n",
+                l.p50_us, l.p99_us, raw.p50_us, others);
   }
 
   void p3() {
-    const Speed s = steadyReliable(o_.quick ? 10s : 600s);
-    const double ratio = s.virtual_s / s.wall_s;
-    add({"P3",
-         "2 peers, 60 rel msg/s each way, 5% loss, 50 ms, " + fixed(s.virtual_s, 0) + " virtual s",
-         ratio, "virt s/wall s", 1.0, times(ratio), ">= 1000x real time", true, ratio >= 1000,
-         "wall " + fixed(s.wall_s, 3) + " s, " + std::to_string(s.delivered) + " delivered"});
+    Speed s;
+    const double others = window([&] { s = steadyReliable(o_.quick ? 10s : 600s); });
+    row("P3").add(s.virtual_s / s.wall_s, others);
+    row("P3").note = "wall " + fixed(s.wall_s, 3) + " s, " + std::to_string(s.delivered) +
+                     " delivered (last round)";
+    std::printf("  P3         %.0fx real time  others %.2f cores\n", s.virtual_s / s.wall_s,
+                others);
   }
 
   void p4() {
@@ -133,39 +227,23 @@ class Bench {
     const auto duration = o_.quick ? 3s : 60s;
     const Crowd c = crowdInChild(peers, 10, duration);
     const double mb = static_cast<double>(c.peak_rss_kb) / 1024.0;
-    add({"P4",
-         std::to_string(peers) + " peers x 10 sessions, 1 msg/s each, " +
-             std::to_string(duration.count()) + " virtual s",
-         mb, "MB peak RSS", 200.0, fixed(mb / 200.0 * 100.0, 0) + "% of limit",
-         "finishes, <= 200 MB", true, c.finished && mb <= 200.0,
-         std::string(c.finished ? "finished" : "FAILED") + " in " + fixed(c.wall_s, 2) +
-             " s wall, " + std::to_string(c.delivered) + "/" + std::to_string(c.sent) +
-             " delivered"});
-  }
-
-  void p5() {
-    const Latency l = realTimeLatency(o_.quick ? 200 : 5000);
-    const double d50 = l.p50_us - raw_.p50_us;
-    const double d99 = l.p99_us - raw_.p99_us;
-    add({"P5-p50", "RealTime one-way latency, NoNagle, one at a time", l.p50_us, "us", raw_.p50_us,
-         (d50 >= 0 ? "+" : "") + fixed(d50, 1) + " us", "<= +50 us over raw", true, d50 <= 50.0,
-         ""});
-    add({"P5-p99", "RealTime one-way latency, NoNagle, one at a time", l.p99_us, "us", raw_.p99_us,
-         (d99 >= 0 ? "+" : "") + fixed(d99, 1) + " us", "<= +500 us over raw", true, d99 <= 500.0,
-         fixed(l.over_1ms_pct, 2) + "% of samples over 1 ms, max " + fixed(l.max_us, 0) + " us"});
+    row("P4").add(c.finished ? mb : 1e9, 0.0);
+    row("P4").note = std::string(c.finished ? "finished" : "FAILED") + " in " + fixed(c.wall_s, 2) +
+                     " s wall, " + std::to_string(c.delivered) + "/" + std::to_string(c.sent) +
+                     " delivered";
   }
 
   void fidelity() {
     const auto measured = o_.quick ? 1s : 5s;
-    const double u = pacedRate(NETWORKING_SEND_UNRELIABLE, measured);
-    const double r = pacedRate(NETWORKING_SEND_RELIABLE, measured);
-    auto row = [&](const std::string& id, const std::string& what, double value, double steam) {
-      const double ratio = value / steam;
-      add({id, what, value, "msg/s", steam, times(ratio), "0.85x..1.15x of Steam", true,
-           ratio >= 0.85 && ratio <= 1.15, "virtual time; baseline = GNS calibration figure"});
+    auto check = [&](const std::string& id, int flags, double steam) {
+      Series& s = row(id);
+      const double rate = pacedRate(flags, measured);
+      s.add(std::abs(rate / steam - 1.0), 0.0);  // relative distance from Steam's figure
+      s.note = fixed(rate, 0) + " msg/s (" + fixed(rate / steam, 2) + "x Steam's " +
+               fixed(steam, 0) + ")";
     };
-    row("F-U", "64 B unreliable at default pacing 262144 B/s", u, 3866);
-    row("F-R", "64 B reliable at default pacing 262144 B/s", r, 3751);
+    check("F-U", NETWORKING_SEND_UNRELIABLE, 3866);
+    check("F-R", NETWORKING_SEND_RELIABLE, 3751);
   }
 
   void scaling() {
@@ -174,58 +252,121 @@ class Bench {
     const auto duration = o_.quick ? 2s : 10s;
     double first = 0.0;
     for (int peers : sizes) {
-      const Crowd c = crowdInChild(peers, 8, duration);
-      const double ms_per_virtual_s = c.wall_s * 1000.0 / c.virtual_s;
-      if (first == 0.0) first = ms_per_virtual_s / peers;
-      const double per_peer = ms_per_virtual_s / peers;
-      std::string id = "S";
-      id += std::to_string(peers);
-      add({id, std::to_string(peers) + " peers x 8 sessions, 1 msg/s each, cost", ms_per_virtual_s,
-           "ms wall/virt s", first * peers, times(per_peer / first) + " per-peer cost vs 10",
-           "informational", false, false,
-           fixed(per_peer * 1000.0, 1) + " us/peer/virt s, peak RSS " +
-               fixed(static_cast<double>(c.peak_rss_kb) / 1024.0, 1) + " MB" +
-               (c.finished ? "" : ", FAILED")});
+      Crowd c;
+      const double others = window([&] { c = crowdInChild(peers, 8, duration); });
+      const double per_peer = c.wall_s * 1e6 / c.virtual_s / peers;
+      if (first == 0.0) first = per_peer;
+      const std::string id = "S" + std::to_string(peers);
+      define(id, std::to_string(peers) + " peers x 8 sessions, 1 msg/s each, per peer",
+             "us wall/virt s");
+      row(id).add(per_peer, others);
+      row(id).note = fixed(per_peer / first, 2) + "x the 10-peer cost, peak RSS " +
+                     fixed(static_cast<double>(c.peak_rss_kb) / 1024.0, 1) + " MB" +
+                     (c.finished ? "" : ", FAILED");
     }
   }
 
+  std::size_t minValid() const {
+    return o_.quick ? 1 : static_cast<std::size_t>(std::min(3, o_.runs));
+  }
+
   void print() const {
-    std::printf("\n%-7s %-58s %14s %-15s %14s %-26s %-22s %s\n", "id", "workload", "measured",
-                "unit", "baseline", "ratio", "target", "met?");
-    for (const Row& r : rows_) {
-      const char* met = !r.has_target ? "-" : (r.met ? "yes" : "NO");
-      std::printf("%-7s %-58s %14s %-15s %14s %-26s %-22s %s\n", r.id.c_str(), r.workload.c_str(),
-                  fixed(r.measured, 1).c_str(), r.unit.c_str(),
-                  r.baseline == 0.0 ? "-" : fixed(r.baseline, 1).c_str(), r.comparison.c_str(),
-                  r.target.c_str(), met);
-      if (!r.note.empty()) std::printf("%-7s   %s\n", "", r.note.c_str());
+    std::printf("\n%-14s %-62s %12s %-14s %-17s %-7s %-7s %-16s %s\n", "id", "workload", "median",
+                "unit", "range", "valid", "others", "target", "met?");
+    std::vector<std::string> missed;
+    std::vector<std::string> busy;
+    for (const std::string& id : order_) {
+      const Series& s = rows_.at(id);
+      if (s.values.empty()) continue;
+      const auto [lo, hi] = std::minmax_element(s.values.begin(), s.values.end());
+      const std::size_t valid = s.valid(o_.max_others).size();
+      const double others = *std::max_element(s.others.begin(), s.others.end());
+      const Series::Verdict v = s.verdict(o_.max_others, minValid());
+      const int decimals = s.unit == "us/msg" || s.unit == "off Steam" ? 3 : 1;
+      std::printf("%-14s %-62s %12s %-14s %-17s %-7s %-7s %-16s %s\n", id.c_str(),
+                  s.workload.c_str(), fixed(s.figure(o_.max_others), decimals).c_str(),
+                  s.unit.c_str(), (fixed(*lo, decimals) + ".." + fixed(*hi, decimals)).c_str(),
+                  (std::to_string(valid) + "/" + std::to_string(s.values.size())).c_str(),
+                  s.load_sensitive ? fixed(others, 2).c_str() : "n/a", s.target_text.c_str(),
+                  verdictText(v));
+      if (!s.note.empty()) std::printf("%-14s   %s\n", "", s.note.c_str());
+      if (v == Series::Verdict::Missed) missed.push_back(id);
+      if (v == Series::Verdict::NoVerdict) busy.push_back(id);
     }
+    std::printf(
+        "\n%d of %d measurement windows were taken while other processes used >= %.2f "
+        "cores (worst %.2f); those figures count for no verdict.\n",
+        busy_windows_, windows_, o_.max_others, max_busy_);
+    std::printf(
+        "Not measured here: msg/s >= 2x GameNetworkingSockets "
+        "(../shared/gnsbench/compare.sh).\n");
+    if (!busy.empty()) {
+      std::printf(
+          "VERDICT: none - the machine was busy: fewer than %zu idle windows for %s. "
+          "Run again on an idle machine.\n",
+          minValid(), join(busy).c_str());
+    } else if (missed.empty()) {
+      std::printf("VERDICT: every target measured here is met.\n");
+    } else {
+      std::printf("VERDICT: missed: %s.\n", join(missed).c_str());
+    }
+  }
+
+  static std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const std::string& i : items) out += (out.empty() ? "" : ", ") + i;
+    return out;
   }
 
   void writeJson() const {
     nlohmann::json rows = nlohmann::json::array();
-    for (const Row& r : rows_) {
-      rows.push_back({{"id", r.id},
-                      {"workload", r.workload},
-                      {"measured", r.measured},
-                      {"unit", r.unit},
-                      {"baseline", r.baseline},
-                      {"comparison", r.comparison},
-                      {"target", r.target},
-                      {"met", r.has_target ? nlohmann::json(r.met) : nlohmann::json(nullptr)},
-                      {"note", r.note}});
+    bool any_busy = false;
+    bool any_missed = false;
+    for (const std::string& id : order_) {
+      const Series& s = rows_.at(id);
+      if (s.values.empty()) continue;
+      const Series::Verdict v = s.verdict(o_.max_others, minValid());
+      any_busy = any_busy || v == Series::Verdict::NoVerdict;
+      any_missed = any_missed || v == Series::Verdict::Missed;
+      rows.push_back({{"id", s.id},
+                      {"workload", s.workload},
+                      {"unit", s.unit},
+                      {"median", s.figure(o_.max_others)},
+                      {"values", s.values},
+                      {"others_cores", s.others},
+                      {"valid", s.valid(o_.max_others).size()},
+                      {"spread", Series::spread(s.values)},
+                      {"target", s.target_text},
+                      {"verdict", verdictText(v)},
+                      {"note", s.note}});
     }
+    const char* verdict = any_busy ? "none (busy)" : (any_missed ? "missed" : "met");
     std::ofstream out(o_.json_path);
-    out << nlohmann::json{{"quick", o_.quick}, {"rows", rows}}.dump(2) << "\n";
+    out << nlohmann::json{{"quick", o_.quick},
+                          {"runs", o_.quick ? 1 : o_.runs},
+                          {"max_others_cores", o_.max_others},
+                          {"busy_windows", busy_windows_},
+                          {"windows", windows_},
+                          {"verdict", verdict},
+                          {"rows", rows}}
+               .dump(2)
+        << "\n";
   }
 
   Options o_;
-  RawUdp raw_;
-  std::vector<Row> rows_;
+  double idle_budget_s_;
+  double last_raw_ = 0.0;
+  int windows_ = 0;
+  int busy_windows_ = 0;
+  double max_busy_ = 0.0;
+  std::vector<std::string> order_;
+  std::map<std::string, Series> rows_;
 };
 
 int usage() {
-  std::fprintf(stderr, "usage: steamsim_bench [--quick] [--json FILE] [--only P1,P3,...]\n");
+  std::fprintf(stderr,
+               "usage: steamsim_bench [--quick] [--json FILE] [--only P1,P3,...] [--runs N] "
+               "[--idle-wait SECONDS] [--max-others CORES] [--retries N] [--messages N]\n");
   return 2;
 }
 
@@ -246,18 +387,35 @@ int main(int argc, char** argv) {
     }
     Options options;
     for (std::size_t i = 0; i < args.size(); ++i) {
+      const bool has_value = i + 1 < args.size();
       if (args[i] == "--quick") {
         options.quick = true;
-      } else if (args[i] == "--json" && i + 1 < args.size()) {
+        options.idle_wait_s = 0;
+        options.retries = 0;
+      } else if (args[i] == "--json" && has_value) {
         options.json_path = args[++i];
-      } else if (args[i] == "--only" && i + 1 < args.size()) {
+      } else if (args[i] == "--only" && has_value) {
         options.only = splitCommas(args[++i]);
+      } else if (args[i] == "--runs" && has_value) {
+        options.runs = std::stoi(args[++i]);
+        if (options.runs < 1 || options.runs > 100) return usage();
+      } else if (args[i] == "--idle-wait" && has_value) {
+        options.idle_wait_s = std::stod(args[++i]);
+      } else if (args[i] == "--max-others" && has_value) {
+        options.max_others = std::stod(args[++i]);
+      } else if (args[i] == "--retries" && has_value) {
+        options.retries = std::stoi(args[++i]);
+      } else if (args[i] == "--messages" && has_value) {
+        options.messages = std::stoull(args[++i]);
       } else {
         return usage();
       }
     }
     Bench bench(options);
     bench.run();
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "steamsim_bench: bad number: %s\n", e.what());
+    return usage();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "steamsim_bench: %s\n", e.what());
     return 1;

@@ -35,15 +35,6 @@ void raiseFileLimit() {
   }
 }
 
-double processCpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& tv) {
-    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
-
 Crowd crowdInChild(int peers, int sessions, std::chrono::seconds virtual_duration) {
   Crowd c;
   int fds[2];

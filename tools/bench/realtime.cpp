@@ -44,7 +44,8 @@ NetworkConfig realTimeConfig() {
 
 }  // namespace
 
-Throughput realTimeThroughput(int flags, std::chrono::duration<double> duration) {
+Throughput realTimeThroughput(int flags, std::chrono::duration<double> duration,
+                              std::uint64_t messages) {
   Network net(realTimeConfig());
   Peer& a = net.addPeer(kA);
   Peer& b = net.addPeer(kB);
@@ -73,12 +74,14 @@ Throughput realTimeThroughput(int flags, std::chrono::duration<double> duration)
   const double cpu0 = processCpuSeconds();
   const std::uint64_t datagrams0 = net.counters().datagrams;
   double now = start;
-  while (now - start < duration.count()) {
+  while (messages != 0 ? t.received < messages : now - start < duration.count()) {
     t.received += pump();
     now = wallSeconds();
   }
   t.messages_per_s = static_cast<double>(t.received) / (now - start);
-  t.cpu_cores = (processCpuSeconds() - cpu0) / (now - start);
+  const double cpu = processCpuSeconds() - cpu0;
+  t.cpu_cores = cpu / (now - start);
+  t.cpu_us_per_msg = t.received != 0 ? cpu * 1e6 / static_cast<double>(t.received) : 0.0;
   t.datagrams_per_s = static_cast<double>(net.counters().datagrams - datagrams0) / (now - start);
   return t;
 }

@@ -82,6 +82,8 @@ class Network {
   void schedule(std::chrono::microseconds at, std::function<void()> action);
 
   /// Hash of every trace event so far (a 64-bit hash over their fields); equal for equal runs.
+  /// Kept in virtual time only: a real-time run never repeats, so there the hash is not
+  /// computed and keeps its initial value (trace sinks and recording still see every event).
   std::uint64_t traceHash() const;
   /// A shared handle on a peer that may outlive this Network (a `Peer&` may not). While the
   /// network lives it forwards every call to the peer, and delivers the peer's signals to
