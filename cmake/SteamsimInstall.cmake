@@ -2,7 +2,8 @@ include(CMakePackageConfigHelpers)
 
 set(STEAMSIM_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/steamsim")
 
-set(_steamsim_targets steamsim_api steamsim_sim steamsim_scenario)
+set(_steamsim_targets steamsim_api steamsim_sim steamsim_scenario steamsim_remote_protocol
+  steamsim_remote)
 set(STEAMSIM_HAS_MOCK OFF)
 if(TARGET steamsim_mock)
   list(APPEND _steamsim_targets steamsim_mock)
@@ -20,6 +21,7 @@ install(TARGETS ${_steamsim_targets}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 install(DIRECTORY api/include/ api/mock_include/ sim/include/ scenarios/include/
+  remote/client/include/
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.hpp")
 

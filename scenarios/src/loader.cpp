@@ -76,6 +76,9 @@ std::optional<PeerSpec> readPeer(Loader& loader, const std::string& name, const 
   if (auto it = value.find("reading"); it != value.end()) {
     if (auto v = loader.boolean(*it, child(pointer, "reading"))) peer.reading = *v;
   }
+  if (auto it = value.find("external"); it != value.end()) {
+    if (auto v = loader.boolean(*it, child(pointer, "external"))) peer.external = *v;
+  }
   if (loader.errorCount() != errors_before) return std::nullopt;
   return peer;
 }

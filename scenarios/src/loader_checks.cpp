@@ -72,6 +72,13 @@ void checkPeerActions(Loader& loader, const Scenario& s) {
   for (const TimelineEntry* entry : inRunOrder(s)) {
     const std::string& p = entry->origin.pointer;
     const PeerSpec* actor = s.findPeer(entry->peer);
+    const bool crash_or_restart = std::holds_alternative<CrashAction>(entry->action) ||
+                                  std::holds_alternative<RestartAction>(entry->action);
+    if (actor != nullptr && actor->external && !crash_or_restart) {
+      loader.error(p + "/peer", "expected a peer the runner plays, got \"" + entry->peer +
+                                    "\", which is external (its own process acts for it; "
+                                    "only crash and restart apply to it)");
+    }
     if (std::holds_alternative<CrashAction>(entry->action)) {
       if (!crashed.insert(entry->peer).second) {
         loader.error(p + "/crash", "expected a running peer, got \"" + entry->peer +
@@ -110,9 +117,16 @@ void checkPeerActions(Loader& loader, const Scenario& s) {
   }
 }
 
-/// true if some timeline send could deliver a message `check` counts, to `receiver`.
+/// true if some timeline send, or an external peer's process, could deliver a message
+/// `check` counts, to `receiver`.
 bool someSendFeeds(const Scenario& s, const std::string& receiver, const ReceivedCheck& check) {
   const PeerSpec* to = s.findPeer(receiver);
+  for (const PeerSpec& peer : s.peers) {
+    if (peer.external && peer.name != receiver &&
+        (!check.from || check.from->steam_id == peer.steam_id)) {
+      return true;
+    }
+  }
   for (const TimelineEntry& entry : s.timeline) {
     const auto* send = std::get_if<SendAction>(&entry.action);
     if (send == nullptr || to == nullptr || send->to.steam_id != to->steam_id) continue;

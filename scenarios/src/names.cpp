@@ -138,7 +138,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& acceptedKey
          {"$schema", "name", "description", "seed", "duration_ms", "clock", "config", "peers",
           "links", "timeline", "expect"}},
         {"config", config},
-        {"peer", {"steam_id", "accept", "poll_ms", "reading"}},
+        {"peer", {"steam_id", "accept", "poll_ms", "reading", "external"}},
         {"link", link},
         {"timeline_entry",
          {"at_ms", "description", "links", "partition", "heal", "peer", "send", "accept",

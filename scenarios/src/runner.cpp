@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 
 #include "scenario_run.hpp"
 #include "steamsim/scenario/names.hpp"
@@ -105,6 +106,7 @@ PeerRun& ScenarioRun::peerRun(const std::string& name) {
 ScenarioRun::~ScenarioRun() {
   if (!net_) return;
   stopActions();
+  if (external_attached_) options_.external->detach();
   net_->setTraceSink(nullptr);
   net_.reset();
 }
@@ -175,7 +177,21 @@ void ScenarioRun::snapshot(CheckState& state) {
 // ---- set-up ---------------------------------------------------------------------------
 
 void ScenarioRun::setUp() {
-  net_ = std::make_unique<Network>(s_.networkConfig(seed_));
+  const bool has_external =
+      std::any_of(s_.peers.begin(), s_.peers.end(), [](const PeerSpec& p) { return p.external; });
+  if (has_external && options_.external == nullptr) {
+    std::string names;
+    for (const PeerSpec& p : s_.peers) {
+      if (p.external) names += (names.empty() ? "\"" : ", \"") + p.name + "\"";
+    }
+    throw std::runtime_error("peers " + names +
+                             " are external (played by other processes): run this scenario "
+                             "with steamsim serve --scenario " +
+                             s_.file);
+  }
+  NetworkConfig config = s_.networkConfig(seed_);
+  if (options_.external != nullptr) config.clock = ClockMode::RealTime;
+  net_ = std::make_unique<Network>(config);
   net_->setTraceSink([this](const TraceEvent& event) { onTrace(event); });
   t0_ = net_->now().count();
   for (RunObserver* o : options_.observers) o->started(*net_, s_, seed_, t0_);
@@ -197,7 +213,9 @@ void ScenarioRun::setUp() {
         std::lock_guard lock(state_mutex_);
         p->signals.push_back({t, SignalKind::SessionRequest, remote, 0, 0, {}});
       }
-      if (p->spec->accept == AcceptPolicy::Auto) (void)p->api->acceptSessionWithUser(remote);
+      if (p->spec->accept == AcceptPolicy::Auto && !p->spec->external) {
+        (void)p->api->acceptSessionWithUser(remote);
+      }
     });
     p->api->onSessionFailed([this, p](const SessionFailed& failed) {
       const std::int64_t t = nowUs();
@@ -248,8 +266,10 @@ void ScenarioRun::schedulePoll(std::size_t peer, std::int64_t t_us) {
 void ScenarioRun::poll(std::size_t index) {
   PeerRun& p = peers_[index];
   if (p.api->crashed()) return;
-  if (!net_->config().embed_callbacks) p.api->runCallbacks();
-  if (p.reading) drain(p);
+  if (!p.spec->external) {
+    if (!net_->config().embed_callbacks) p.api->runCallbacks();
+    if (p.reading) drain(p);
+  }
   for (std::size_t e = 0; e < s_.expectations.size(); ++e) {
     const Expectation& ex = s_.expectations[e];
     if (ex.peer == p.spec->name && std::holds_alternative<SessionCheck>(ex.check)) {
@@ -263,7 +283,16 @@ void ScenarioRun::drain(PeerRun& p) {
     for (;;) {
       std::vector<Message> batch = p.api->receiveMessagesOnChannel(channel, kDrainBatch);
       if (batch.empty()) break;
-      const std::int64_t t = nowUs();
+      record(p, batch);
+      if (batch.size() < static_cast<std::size_t>(kDrainBatch)) break;
+    }
+  }
+}
+
+void ScenarioRun::record(PeerRun& p, const std::vector<Message>& batch) {
+  const std::int64_t t = nowUs();
+  {
+    {
       std::lock_guard lock(state_mutex_);
       for (const Message& m : batch) {
         ReadMessage r;
@@ -288,9 +317,27 @@ void ScenarioRun::drain(PeerRun& p) {
         }
         p.read.push_back(r);
       }
-      if (batch.size() < static_cast<std::size_t>(kDrainBatch)) break;
     }
   }
+}
+
+void ScenarioRun::attachExternal() {
+  std::vector<SteamId> ids;
+  for (const PeerSpec& spec : s_.peers) {
+    if (spec.external) ids.push_back(spec.steam_id);
+  }
+  if (options_.external == nullptr) return;
+  external_attached_ = true;
+  options_.external->attach(*net_, ids, [this](SteamId reader, const std::vector<Message>& batch) {
+    for (PeerRun& p : peers_) {
+      if (p.spec->steam_id == reader) {
+        record(p, batch);
+        return;
+      }
+    }
+  });
+  // Run time starts once every process is there.
+  t0_ = net_->now().count();
 }
 
 // ---- timeline -------------------------------------------------------------------------
@@ -431,16 +478,21 @@ void ScenarioRun::runEntry(std::size_t index) {
 RunResult ScenarioRun::run() {
   const auto wall_start = std::chrono::steady_clock::now();
   setUp();
+  attachExternal();
   scheduleChecks();
   scheduleTimeline();
   for (std::size_t i = 0; i < peers_.size(); ++i) schedulePoll(i, 0);
 
   net_->advance(std::chrono::microseconds(end_us_));
   stopActions();  // in real time the network thread would go on running game loops
+  if (external_attached_) {
+    external_attached_ = false;
+    options_.external->detach();
+  }
 
   // The game loops' last look at the end of the run.
   for (PeerRun& p : peers_) {
-    if (p.api->crashed()) continue;
+    if (p.api->crashed() || p.spec->external) continue;
     if (!net_->config().embed_callbacks) p.api->runCallbacks();
     if (p.reading) drain(p);
   }

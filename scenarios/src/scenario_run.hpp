@@ -102,6 +102,10 @@ class ScenarioRun {
   void schedulePoll(std::size_t peer, std::int64_t t_us);
   void poll(std::size_t peer);
   void drain(PeerRun& p);
+  /// Records a batch of messages `p` read.
+  void record(PeerRun& p, const std::vector<Message>& batch);
+  /// Connects the external peers' processes (RunOptions::external).
+  void attachExternal();
   void scheduleTimeline();
   void runEntry(std::size_t index);
   void sendSeries(std::size_t entry, int i);
@@ -120,7 +124,7 @@ class ScenarioRun {
   RunOptions options_;
   std::uint64_t seed_ = 0;
   std::unique_ptr<Network> net_;
-  std::int64_t t0_ = 0;
+  std::atomic<std::int64_t> t0_{0};  // reset once external peers attached; read by their reads
   std::int64_t end_us_ = 0;
   std::vector<PeerRun> peers_;
   std::map<std::string, std::size_t> peer_index_;
@@ -130,6 +134,7 @@ class ScenarioRun {
 
   std::mutex action_mutex_;  // held while a scheduled action runs
   std::atomic<bool> stopped_{false};
+  bool external_attached_ = false;
   std::mutex state_mutex_;  // records; never held across a Network call
   std::map<Stream, SentIndex> sent_;
   std::vector<CheckState> checks_;

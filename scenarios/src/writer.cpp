@@ -162,6 +162,7 @@ nlohmann::ordered_json toJson(const Scenario& s) {
                      : p.accept == AcceptPolicy::Manual ? "manual"
                                                         : "ignore";
     peer["poll_ms"] = p.poll_ms;
+    if (p.external) peer["external"] = true;
     if (!p.reading) peer["reading"] = false;
     peers[p.name] = peer;
   }

@@ -102,10 +102,11 @@ TEST_F(Cli, InvalidFileExitsTwoAndNothingRuns) {
   const Output out = run("run " + library("both_send_first.json") + " " +
                          testFile("malformed/unknown_peer_key.json"));
   EXPECT_EQ(out.status, 2) << out.text;
-  EXPECT_NE(out.text.find("unknown_peer_key.json:5:30: /peers/host/acept: expected one of the "
-                          "keys steam_id, accept, poll_ms, reading, got unknown key \"acept\" "
-                          "(did you mean \"accept\"?)"),
-            std::string::npos)
+  EXPECT_NE(
+      out.text.find("unknown_peer_key.json:5:30: /peers/host/acept: expected one of the "
+                    "keys steam_id, accept, poll_ms, reading, external, got unknown key \"acept\" "
+                    "(did you mean \"accept\"?)"),
+      std::string::npos)
       << out.text;
   EXPECT_EQ(out.text.find("PASS"), std::string::npos) << "nothing may run: " << out.text;
   EXPECT_NE(out.text.find("nothing was run: 1 invalid scenario file(s)"), std::string::npos);

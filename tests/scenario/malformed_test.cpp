@@ -38,7 +38,8 @@ const std::vector<Case>& cases() {
         "unknown key \"descripton\" (did you mean \"description\"?)"}},
       {"unknown_peer_key.json",
        {"unknown_peer_key.json:5:30: /peers/host/acept: expected one of the keys steam_id, "
-        "accept, poll_ms, reading, got unknown key \"acept\" (did you mean \"accept\"?)"}},
+        "accept, poll_ms, reading, external, got unknown key \"acept\" (did you mean "
+        "\"accept\"?)"}},
       {"wrong_type_seed.json",
        {"wrong_type_seed.json:3:11: /seed: expected an unsigned 64-bit integer, got \"seven\""}},
       {"bad_accept_policy.json",

@@ -80,6 +80,19 @@ struct Throughput {
 Throughput realTimeThroughput(int flags, std::chrono::duration<double> duration,
                               std::uint64_t messages = 0);
 
+/// Row R: remote peers through the attach server (tools/bench/remote.cpp).
+struct RemoteFigures {
+  double round_trip_p50_us = 0.0;  ///< one API call, client -> server -> client
+  double round_trip_p99_us = 0.0;
+  double messages_per_s = 0.0;  ///< 64 B messages read by the receiving process per second
+  std::uint64_t sent = 0;       ///< sends that returned OK
+  std::uint64_t received = 0;   ///< messages the receiving process read
+  double seconds = 0.0;
+};
+RemoteFigures remoteFigures(int round_trips, std::chrono::duration<double> duration);
+/// The R rows of the report.
+std::vector<Row> remoteRows(const Options& options);
+
 /// Fidelity: messages per second of 64-byte messages at default pacing, in virtual time.
 double pacedRate(int flags, std::chrono::microseconds measured);
 

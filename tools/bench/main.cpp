@@ -90,6 +90,9 @@ class Bench {
     if (wanted("P4")) p4();
     if (wanted("F")) fidelity();
     if (wanted("S")) scaling();
+    if (wanted("R")) {
+      for (Row& row : remoteRows(o_)) add(std::move(row));
+    }
     print();
     if (!o_.json_path.empty()) writeJson();
   }

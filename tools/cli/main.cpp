@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "output_flags.hpp"
+#include "serve.hpp"
 
 namespace {
 
@@ -131,6 +132,10 @@ int main(int argc, char** argv) {
   list_cmd->footer(std::string(kExitStatus));
   addCommon(*list_cmd, list, list_color);
 
+  // ---- serve ----
+  steamsim::cli::ServeCommandOptions serve;
+  CLI::App* serve_cmd = steamsim::cli::addServeCommand(app, serve);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -145,5 +150,6 @@ int main(int argc, char** argv) {
   if (run_cmd->parsed()) return steamsim::cli::runCommand(run);
   if (validate_cmd->parsed()) return steamsim::cli::validateCommand(validate);
   if (list_cmd->parsed()) return steamsim::cli::listCommand(list);
+  if (serve_cmd->parsed()) return steamsim::cli::serveCommand(serve);
   return steamsim::cli::kExitInvalid;
 }

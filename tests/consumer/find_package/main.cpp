@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <steamsim/mock.hpp>
+#include <steamsim/remote.hpp>
 #include <steamsim/steamsim.hpp>
 
 namespace {
@@ -43,6 +44,12 @@ TEST(FindPackageConsumer, MockWithMatchers) {
       .WillOnce(::testing::Return(Result::OK));
   const std::vector<std::uint8_t> hi{'h', 'i'};
   EXPECT_EQ(net.sendMessageToUser(kB, hi, NETWORKING_SEND_UNRELIABLE, 1), Result::OK);
+}
+
+TEST(FindPackageConsumer, RemotePeerLinks) {
+  RemoteOptions options;
+  options.address = "127.0.0.1:1";  // no server there
+  EXPECT_THROW(RemotePeer(options, kA), RemoteError);
 }
 
 }  // namespace

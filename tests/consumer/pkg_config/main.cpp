@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <vector>
 
+#include <steamsim/remote.hpp>
 #include <steamsim/steamsim.hpp>
 
 int main() {
@@ -30,6 +31,13 @@ int main() {
   if (!ok || received[0].payload != hello || toDictionary(received[0])["identity"] != kA) {
     std::fprintf(stderr, "message not received\n");
     return 1;
+  }
+  // steamsim::remote links too: attaching to no server is a clear error.
+  try {
+    RemotePeer remote(RemoteOptions{"127.0.0.1:1", "", 1s}, kA);
+    return 1;
+  } catch (const RemoteError& e) {
+    if (e.code() != 0) return 1;
   }
   std::puts("pkg-config consumer: ok");
   return 0;

@@ -47,6 +47,9 @@ struct PeerSpec {
   /// false: the game loop does not read messages (they stay queued) until a timeline
   /// `reading: true` action.
   bool reading = true;
+  /// true: another process plays this peer: it attaches to `steamsim serve --scenario` as
+  /// this Steam ID; the runner runs no game loop for it (see RunOptions::external).
+  bool external = false;
   Origin origin;
   friend bool operator==(const PeerSpec&, const PeerSpec&) = default;
 };

@@ -4,6 +4,7 @@
 /// and every expectation checked, with the trace around each failure.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -56,6 +57,24 @@ struct RunResult {
   std::size_t failedChecks() const;
 };
 
+/// Messages an external peer's process read: `reader` is its Steam ID.
+using ExternalReads = std::function<void(SteamId reader, const std::vector<Message>& messages)>;
+
+/// Connects the processes that play a scenario's external peers (`"external": true`) to the
+/// run's network; `steamsim serve --scenario` provides one.
+class ExternalPeers {
+ public:
+  virtual ~ExternalPeers() = default;
+  /// Called once the network is set up (real-time clock), before the timeline starts.
+  /// Returns once a process plays each of `steam_ids`; throws std::runtime_error naming the
+  /// Steam IDs still missing when it gives up. Every batch of messages a process reads must
+  /// be passed to `reads`, so `received` expectations can count them.
+  virtual void attach(Network& network, const std::vector<SteamId>& steam_ids,
+                      ExternalReads reads) = 0;
+  /// Called when the run is over, before the network goes: lets the processes go.
+  virtual void detach() = 0;
+};
+
 struct RunOptions {
   /// Seed of the run; unset: the scenario's own.
   std::optional<std::uint64_t> seed;
@@ -66,6 +85,10 @@ struct RunOptions {
   std::size_t context_after = 6;
   /// Told about the network, every trace event and the result (not owned; may be empty).
   std::vector<RunObserver*> observers;
+  /// Plays the external peers. A scenario with external peers needs one. With one, the run
+  /// uses the real-time clock whatever the file says, and `attach` is called even when the
+  /// scenario has no external peer (other processes may still attach).
+  ExternalPeers* external = nullptr;
 };
 
 /// Runs `scenario` once. Never throws: problems end up in RunResult::error.
