@@ -345,7 +345,8 @@ void Connection::markLost(InFlight& packet) {
   packet.resolved = true;
   for (std::uint8_t i = 0; i < packet.range_count; ++i) {
     reliable_out_.onLost(packet.ranges[i].lo, packet.ranges[i].hi);
-    host_.countRetransmission();
+    host_.countRetransmission(remote_, packet.ranges[i].lo,
+                              packet.ranges[i].hi - packet.ranges[i].lo);
   }
   // Keep the ranges: if an ack for this packet still arrives, the bytes are acknowledged.
 }

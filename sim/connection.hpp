@@ -34,8 +34,8 @@ class ConnectionHost {
   /// A connection changed state (for the trace).
   virtual void traceStateChange(SteamId remote, ConnectionState from, ConnectionState to,
                                 int reason, const std::string& debug) = 0;
-  /// Counts a reliable retransmission.
-  virtual void countRetransmission() = 0;
+  /// Counts a reliable retransmission: `bytes` from stream `offset` to `remote` were lost.
+  virtual void countRetransmission(SteamId remote, std::uint64_t offset, std::uint64_t bytes) = 0;
 };
 
 class Connection {
@@ -99,6 +99,8 @@ class Connection {
   std::uint32_t localId() const { return local_id_; }
   std::uint32_t remoteId() const { return remote_id_; }
   SteamId remote() const { return remote_; }
+  /// The number the last accepted send took (0 before any).
+  std::uint64_t lastMessageNumber() const { return next_message_number_ - 1; }
 
   /// Unsent bytes, reliable and unreliable (the send-buffer check).
   std::uint64_t pendingBytes() const;

@@ -20,7 +20,9 @@ class DatagramPool {
   struct Slot {
     /// The wire datagram, with room after it for the tag written next to the socket.
     std::array<std::uint8_t, wire::kMaxDatagram + DatagramTag::kBytes> bytes{};
-    std::uint16_t size = 0;  ///< of the wire datagram, without the tag
+    std::uint16_t size = 0;           ///< of the wire datagram, without the tag
+    std::uint64_t packet_id = 0;      ///< TraceEvent::packet_id of the datagram it holds
+    std::uint8_t packet_content = 0;  ///< TraceEvent::packet_content
   };
 
   /// A free slot holding a copy of `datagram` (truncated to kMaxDatagram).

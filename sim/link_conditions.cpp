@@ -121,6 +121,10 @@ std::string_view toString(TraceKind kind) {
       return "state_change";
     case TraceKind::PeerEvent:
       return "peer_event";
+    case TraceKind::MessageDelivered:
+      return "message_delivered";
+    case TraceKind::Retransmission:
+      return "retransmission";
   }
   return "unknown";
 }

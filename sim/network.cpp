@@ -151,6 +151,11 @@ void Network::setTraceSink(std::function<void(const TraceEvent&)> sink) {
   world_->setTraceSink(std::move(sink));
 }
 
+void Network::setCapture(std::shared_ptr<DatagramCapture> capture) {
+  std::lock_guard lock(world_->mutex());
+  world_->setCapture(std::move(capture));
+}
+
 NetworkCounters Network::counters() const {
   std::lock_guard lock(world_->mutex());
   return world_->counters();

@@ -123,7 +123,10 @@ Result PeerCore::sendMessageToUser(SteamId remote, std::span<const std::uint8_t>
     s.connection->accept(now());  // sending to a peer that asked accepts implicitly
   }
   const Result result = s.connection->send(data, flags, channel, now());
-  if (result == Result::OK) s.markUsed(now(), config().idle_timeout);
+  if (result == Result::OK) {
+    world_.noteMessageId(s.connection->lastMessageNumber());
+    s.markUsed(now(), config().idle_timeout);
+  }
   checkConnection(s, now());  // resets a failed connection; the session stays
   s.rearm();
   return result;
@@ -428,6 +431,9 @@ void PeerCore::deliverMessage(SteamId from, StreamMessage&& message, bool reliab
     ++counters_.messages_dropped_cap;
     return;
   }
+  world_.observe(TraceKind::MessageDelivered, from, steam_id_,
+                 static_cast<std::uint32_t>(message.payload.size()), message.channel,
+                 reliable ? "reliable" : "unreliable", message.message_number);
   Message m;
   m.size = static_cast<int>(message.payload.size());
   m.payload = std::move(message.payload);
@@ -443,6 +449,12 @@ void PeerCore::deliverMessage(SteamId from, StreamMessage&& message, bool reliab
   if (!s->open_channels.contains(m.channel)) s->open_channels.insert(m.channel);
   channelQueue(m.channel).push(std::move(m));
   ++counters_.messages_received;
+}
+
+void PeerCore::countRetransmission(SteamId remote, std::uint64_t offset, std::uint64_t bytes) {
+  ++counters_.retransmissions;
+  world_.observe(TraceKind::Retransmission, steam_id_, remote, static_cast<std::uint32_t>(bytes),
+                 static_cast<std::int64_t>(offset), "lost");
 }
 
 void PeerCore::traceStateChange(SteamId remote, ConnectionState from, ConnectionState to,

@@ -66,7 +66,7 @@ class PeerCore final : public ConnectionHost {
   void deliverMessage(SteamId from, StreamMessage&& message, bool reliable, TimeUs now) override;
   void traceStateChange(SteamId remote, ConnectionState from, ConnectionState to, int reason,
                         const std::string& debug) override;
-  void countRetransmission() override { ++counters_.retransmissions; }
+  void countRetransmission(SteamId remote, std::uint64_t offset, std::uint64_t bytes) override;
 
  private:
   /// A connection we closed or that failed: stray packets for it get its Close again.

@@ -39,6 +39,25 @@ std::uint64_t randomNonce() {
   return nonce;
 }
 
+// What a datagram we built carries, for TraceEvent::packet_content (only computed when
+// traced; our own datagrams need no checksum check).
+std::uint8_t packetContent(std::span<const std::uint8_t> datagram) {
+  if (datagram.size() < wire::kHeaderSize) return 0;
+  const auto flags = static_cast<std::uint16_t>(datagram[6] | (datagram[7] << 8U));
+  std::uint8_t content = (flags & wire::kFlagAckNow) != 0 ? kPacketPing : 0;
+  wire::FrameReader reader(datagram.subspan(wire::kHeaderSize));
+  wire::Frame frame;
+  while (reader.next(frame)) {
+    if (frame.type == wire::FrameType::Ack) content |= kPacketAcks;
+    if (frame.type == wire::FrameType::ReliableSegment ||
+        frame.type == wire::FrameType::Unreliable ||
+        frame.type == wire::FrameType::UnreliableFragment) {
+      content |= kPacketMessages;
+    }
+  }
+  return content;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------
@@ -239,6 +258,10 @@ void World::restart(SteamId steam_id) {
 void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagram) {
   const auto bytes = static_cast<std::uint32_t>(datagram.size());
   const std::int64_t type = datagram.size() > 5 ? datagram[5] : 0;
+  const std::uint64_t outer_packet_id = trace_packet_id_;  // emitted while handling another
+  const std::uint8_t outer_content = trace_packet_content_;
+  trace_packet_id_ = ++next_packet_id_;
+  trace_packet_content_ = (trace_sink_ || config_.record_trace) ? packetContent(datagram) : 0;
   trace(TraceKind::DatagramSent, from, to, bytes, type, "sent");
   Link& link = linkFor(from, to);
   const ImpairmentVerdict verdict =
@@ -246,11 +269,15 @@ void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagra
   if (verdict.drop != ImpairmentVerdict::Drop::None) {
     trace(TraceKind::DatagramDropped, from, to, bytes, static_cast<std::int64_t>(verdict.drop),
           toString(verdict.drop));
+    trace_packet_id_ = outer_packet_id;
+    trace_packet_content_ = outer_content;
     return;
   }
   for (int i = 0; i < verdict.copies; ++i) {
     const ImpairmentVerdict::Copy& copy = verdict.copy[static_cast<std::size_t>(i)];
     const std::uint32_t slot = pool_.acquire(datagram);
+    pool_[slot].packet_id = trace_packet_id_;
+    pool_[slot].packet_content = trace_packet_content_;
     if (copy.corrupt_bit >= 0) {
       auto& b = pool_[slot];
       const auto bit = static_cast<std::uint32_t>(copy.corrupt_bit);
@@ -262,6 +289,8 @@ void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagra
           i == 0 ? (copy.reordered ? "reordered" : "delayed") : "duplicate");
     scheduler_.schedule(std::max(copy.deliver_at, now_), link.id, slot);
   }
+  trace_packet_id_ = outer_packet_id;
+  trace_packet_content_ = outer_content;
 }
 
 void World::deliver(Link& link, std::uint32_t slot_index) {
@@ -271,8 +300,12 @@ void World::deliver(Link& link, std::uint32_t slot_index) {
                          dst != peer_index_.end() && dst->second->core;
   if (!reachable) {
     ++link.impairment.counters().undeliverable;
+    trace_packet_id_ = pool_[slot_index].packet_id;
+    trace_packet_content_ = pool_[slot_index].packet_content;
     trace(TraceKind::DatagramDropped, link.from, link.to, pool_[slot_index].size, -1,
           "undeliverable");
+    trace_packet_id_ = 0;
+    trace_packet_content_ = 0;
     pool_.release(slot_index);
     return;
   }
@@ -367,10 +400,30 @@ void World::drain(UdpEndpoint& endpoint, Transfer& t) {
   endpoint.own_read = endpoint.own_written;
 }
 
+void World::capture(std::uint64_t packet_id, const SocketAddress& source,
+                    const SocketAddress& destination, std::span<const std::uint8_t> bytes) {
+  CapturedDatagram d;
+  d.time_us = now_;
+  d.packet_id = packet_id;
+  d.source = {source.ip, source.port, source.v6};
+  d.destination = {destination.ip, destination.port, destination.v6};
+  d.bytes = bytes;
+  capture_->datagram(d);
+}
+
 void World::settle(Transfer& t) {
   Link& link = *t.link;
-  const std::uint16_t size = pool_[t.slot].size;
+  const DatagramPool::Slot& slot = pool_[t.slot];
+  const std::uint16_t size = slot.size;
+  const std::uint64_t packet_id = slot.packet_id;
+  const std::uint8_t content = slot.packet_content;
+  if (capture_ && t.written) {
+    capture(packet_id, t.from->localAddress(), t.to_address,
+            std::span<const std::uint8_t>(slot.bytes.data(), size));
+  }
   pool_.release(t.slot);
+  trace_packet_id_ = packet_id;
+  trace_packet_content_ = content;
   if (!t.written) {
     ++link.impairment.counters().undeliverable;
     trace(TraceKind::DatagramDropped, link.from, link.to, size, -1, "undeliverable");
@@ -385,10 +438,14 @@ void World::settle(Transfer& t) {
   for (std::size_t i = t.reads_begin; i < t.reads_end && same_socket; ++i) {
     const ReadDatagram& read = reads_[i];
     counters_.socket_bytes_read += read.size;
-    destination.core->onDatagram(
-        std::span<const std::uint8_t>(read_bytes_.data() + read.offset, read.size), read.from,
-        read.own);
+    const std::span<const std::uint8_t> bytes(read_bytes_.data() + read.offset, read.size);
+    trace_packet_id_ = read.own ? packet_id : 0;  // ours is the one just written
+    trace_packet_content_ = read.own ? content : 0;
+    if (capture_ && !read.own) capture(0, read.from, t.to_address, bytes);  // a stranger's
+    destination.core->onDatagram(bytes, read.from, read.own);
   }
+  trace_packet_id_ = 0;
+  trace_packet_content_ = 0;
   if (t.lost != 0) {
     counters_.kernel_lost += t.lost;
     trace(TraceKind::DatagramDropped, 0, link.to, 0, t.lost, "kernel_lost");
@@ -401,9 +458,24 @@ void World::settle(Transfer& t) {
 void World::trace(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes, std::int64_t value,
                   const char* name, const std::string* extra) {
   if (!realTime()) hashTraceEvent(kind, from, to, bytes, value, name, extra);
+  std::uint64_t message_id = 0;
+  if (kind == TraceKind::ApiCall) std::swap(message_id, note_message_id_);
   if (!trace_sink_ && !config_.record_trace) return;
   TraceEvent event{now_, kind, from, to, bytes, value, name};
   if (extra != nullptr && !extra->empty()) event.detail += " " + *extra;
+  event.packet_id = trace_packet_id_;
+  event.message_id = message_id;
+  if (kind <= TraceKind::DatagramRejected) event.packet_content = trace_packet_content_;
+  if (config_.record_trace) recorded_.push_back(event);
+  if (trace_sink_) trace_sink_(event);
+}
+
+void World::observe(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes,
+                    std::int64_t value, const char* name, std::uint64_t message_id) {
+  if (!trace_sink_ && !config_.record_trace) return;
+  TraceEvent event{now_, kind, from, to, bytes, value, name};
+  event.packet_id = trace_packet_id_;
+  event.message_id = message_id;
   if (config_.record_trace) recorded_.push_back(event);
   if (trace_sink_) trace_sink_(event);
 }

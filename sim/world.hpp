@@ -49,6 +49,11 @@ class World : public std::enable_shared_from_this<World> {
   /// static string; `extra` is appended to the detail text.
   void trace(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes, std::int64_t value,
              const char* name, const std::string* extra = nullptr);
+  /// An observation-only event (see isObservationOnly): to the sink/record, never hashed.
+  void observe(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes, std::int64_t value,
+               const char* name, std::uint64_t message_id = 0);
+  /// The message number a send just took: carried by the next api_call event.
+  void noteMessageId(std::uint64_t message_id) { note_message_id_ = message_id; }
 
   // --- Network's implementation ---
   std::mutex& mutex() { return mutex_; }
@@ -76,6 +81,7 @@ class World : public std::enable_shared_from_this<World> {
   std::uint64_t traceHash() const { return trace_hash_; }
   std::vector<TraceEvent> recordedTrace() const { return recorded_; }
   void setTraceSink(std::function<void(const TraceEvent&)> sink);
+  void setCapture(std::shared_ptr<DatagramCapture> capture) { capture_ = std::move(capture); }
   NetworkCounters counters() const;
   /// Delivers the signals of `steam_id` to its handlers (lock NOT held).
   void runCallbacks(SteamId steam_id);
@@ -171,6 +177,8 @@ class World : public std::enable_shared_from_this<World> {
   void drain(UdpEndpoint& endpoint, Transfer& t);
   std::span<std::uint8_t> readSpace();
   void settle(Transfer& t);
+  void capture(std::uint64_t packet_id, const SocketAddress& source,
+               const SocketAddress& destination, std::span<const std::uint8_t> bytes);
   bool stepVirtual(TimeUs limit);
   void waitRealTime(TimeUs until, const std::function<bool()>* done);
 
@@ -204,6 +212,11 @@ class World : public std::enable_shared_from_this<World> {
   std::unique_ptr<ActionQueue> actions_;
 
   std::uint64_t trace_hash_ = 0xcbf29ce484222325ULL;  // FNV-1a offset basis
+  std::uint64_t next_packet_id_ = 0;                  // last datagram id given out
+  std::uint64_t trace_packet_id_ = 0;                 // the datagram the current events concern
+  std::uint8_t trace_packet_content_ = 0;
+  std::uint64_t note_message_id_ = 0;  // for the next api_call event
+  std::shared_ptr<DatagramCapture> capture_;
   std::vector<TraceEvent> recorded_;
   std::function<void(const TraceEvent&)> trace_sink_;
 

@@ -15,6 +15,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 packages=(cmake ninja-build g++ pkg-config libasio-dev nlohmann-json3-dev libgtest-dev
   libgmock-dev libcli11-dev python3)
+# --pcap (libpcap), the dissector's test (tshark), the HTML report's test (chromium and a font).
+packages+=(libpcap-dev tshark chromium fonts-dejavu-core)
 if [[ "$preset" == fuzz ]]; then packages+=(clang libclang-rt-14-dev); fi
 godot_tests="${STEAMSIM_GODOT_TESTS:-1}"
 if [[ "$godot_tests" != 0 ]]; then
@@ -37,7 +39,10 @@ if ((${#missing[@]})); then
   sudo_cmd=()
   if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
   "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # tshark asks whether non-root users may capture; the preseeded answer (no) keeps it quiet.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" |
+    "${sudo_cmd[@]}" debconf-set-selections 2>/dev/null || true
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 cd "$root"

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace steamsim::scenario {
@@ -123,6 +124,7 @@ void streamJobs(std::uint64_t count, const std::function<Job(std::uint64_t)>& jo
   const unsigned workers = static_cast<unsigned>(
       std::max<std::uint64_t>(1, std::min<std::uint64_t>(options.workers, count)));
   TraceParts trace(options.trace_file, workers > 1);
+  if (trace.enabled()) TraceWriter::writeHeader(trace.file(), options.trace_format);
   const std::uint64_t window = 4ULL * workers;  // runs started ahead of the oldest unreported
 
   std::mutex mutex;  // guards everything below and the callbacks
@@ -150,13 +152,15 @@ void streamJobs(std::uint64_t count, const std::function<Job(std::uint64_t)>& jo
       run_options.context_before = options.context_before;
       run_options.context_after = options.context_after;
       std::ofstream part;
+      std::optional<TraceWriter> writer;
       if (trace.enabled()) {
-        if (trace.direct()) {
-          run_options.trace_out = &trace.file();
-        } else {
-          part.open(trace.part(index), std::ios::binary | std::ios::trunc);
-          run_options.trace_out = &part;
-        }
+        if (!trace.direct()) part.open(trace.part(index), std::ios::binary | std::ios::trunc);
+        writer.emplace(trace.direct() ? trace.file() : part, options.trace_format,
+                       options.trace_filter, index);
+        run_options.observers.push_back(&*writer);
+      }
+      if (options.observers) {
+        for (RunObserver* o : options.observers(index, made)) run_options.observers.push_back(o);
       }
       RunResult result = runScenario(*made.scenario, run_options);
       bool part_lost = false;
@@ -191,6 +195,7 @@ void streamJobs(std::uint64_t count, const std::function<Job(std::uint64_t)>& jo
     for (std::thread& t : threads) t.join();
   }
   if (!failure.empty()) throw std::runtime_error(failure);
+  if (trace.enabled()) TraceWriter::writeFooter(trace.file(), options.trace_format);
   trace.check();
 }
 

@@ -60,6 +60,14 @@ std::string seconds(double ms) {
 
 std::string details(const CheckResult& check) {
   std::string text = "expected: " + check.expected + "\ngot:      " + check.actual;
+  if (!check.explanation.empty()) {
+    text += "\nwhy:      " + (check.rule.empty() ? "" : check.rule + ": ") + check.explanation;
+    for (const std::string& line : check.proof) text += "\n" + line;
+  }
+  if (!check.timeline.empty()) {
+    text += "\nsession timeline:";
+    for (const std::string& line : check.timeline) text += "\n" + line;
+  }
   if (!check.context.empty()) {
     text += "\ntrace:\n";
     for (const std::string& line : check.context) text += line + "\n";
@@ -160,6 +168,10 @@ void writeJsonReport(std::ostream& out, const std::vector<RunResult>& runs) {
       c["actual"] = check.actual;
       c["at_ms"] = check.at_ms;
       if (!check.context.empty()) c["trace"] = check.context;
+      if (!check.rule.empty()) c["rule"] = check.rule;
+      if (!check.explanation.empty()) c["explanation"] = check.explanation;
+      if (!check.proof.empty()) c["proof"] = check.proof;
+      if (!check.timeline.empty()) c["session_timeline"] = check.timeline;
       cs.push_back(std::move(c));
     }
     r["checks"] = std::move(cs);

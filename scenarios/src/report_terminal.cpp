@@ -92,6 +92,15 @@ void writeRun(std::ostream& out, const RunResult& run, const TerminalStyle& styl
         << ": " << paint(kBold, check.title) << "\n";
     out << "        expected: " << check.expected << "\n";
     out << "        got:      " << indentRest(check.actual, "        ") << "\n";
+    if (!check.explanation.empty()) {
+      out << "        why:      " << (check.rule.empty() ? "" : paint(kBold, check.rule) + ": ")
+          << check.explanation << "\n";
+      for (const std::string& line : check.proof) out << line << "\n";
+    }
+    if (!check.timeline.empty()) {
+      out << paint(kYellow, "        session timeline:") << "\n";
+      for (const std::string& line : check.timeline) out << paint(kDim, line) << "\n";
+    }
     if (!check.context.empty()) {
       char at[32];
       std::snprintf(at, sizeof at, "%.3f", check.at_ms);

@@ -132,6 +132,9 @@ void ScenarioRun::stopActions() {
 
 void ScenarioRun::onTrace(const TraceEvent& event) {
   std::lock_guard lock(trace_mutex_);
+  for (RunObserver* o : options_.observers) o->event(event);
+  history_.add(event);
+  if (isObservationOnly(event.kind)) return;
   ++trace_events_;
   if (options_.trace_out != nullptr) {
     *options_.trace_out << traceJsonLine(
@@ -201,6 +204,7 @@ void ScenarioRun::setUp() {
   }
   net_->setTraceSink([this](const TraceEvent& event) { onTrace(event); });
   t0_ = net_->now().count();
+  for (RunObserver* o : options_.observers) o->started(*net_, s_, seed_, t0_);
   end_us_ = msToUs(s_.duration_ms);
   channels_ = s_.channels();
 
@@ -443,6 +447,9 @@ void ScenarioRun::runSend(std::size_t entry, const SendAction& send, PeerRun& p,
   } else {
     bytes = sizedPayload(seq, static_cast<std::size_t>(send.size));
   }
+  for (RunObserver* o : options_.observers) {
+    o->sending(p.spec->steam_id, send.to.steam_id, send.channel, send.flags, bytes.size());
+  }
   const Result result = p.api->sendMessageToUser(
       send.to.steam_id, std::span<const std::uint8_t>(bytes.data(), bytes.size()), send.flags,
       send.channel);
@@ -618,12 +625,17 @@ RunResult ScenarioRun::run() {
     p.on_failed.disconnect();
   }
   for (CheckState& state : checks_) {
-    if (state.result.passed) state.result.context.clear();
+    if (state.result.passed) {
+      state.result.context.clear();
+    } else {
+      explainFailure(state);
+    }
     result.checks.push_back(std::move(state.result));
   }
   result.wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start)
           .count();
+  for (RunObserver* o : options_.observers) o->finished(*net_, result);
   return result;
 }
 

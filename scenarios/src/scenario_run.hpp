@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "link_table.hpp"
+#include "session_history.hpp"
 #include "steamsim/network.hpp"
 #include "steamsim/scenario/runner.hpp"
 #include "trace_format.hpp"
@@ -152,6 +153,8 @@ class ScenarioRun {
   void checkSessionLive(std::size_t index);
   void decideSession(std::size_t index, bool final_check);
   void onTrace(const TraceEvent& event);
+  /// Fills a failed check's rule, explanation, proof and session timeline (explain_run.cpp).
+  void explainFailure(CheckState& state);
   std::string title(const Expectation& e) const;
 
   const Scenario& s_;
@@ -186,6 +189,7 @@ class ScenarioRun {
 
   std::mutex trace_mutex_;  // the sink runs under the network's lock
   std::deque<TraceEvent> ring_;
+  SessionHistory history_;
   std::vector<Collector> collectors_;
   std::uint64_t trace_events_ = 0;
 };

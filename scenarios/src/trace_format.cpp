@@ -41,7 +41,8 @@ std::string formatTraceLine(const TraceEvent& event, std::int64_t start_us, cons
 
 std::string traceJsonLine(const TraceEvent& event, std::int64_t start_us, const NameOf& name,
                           const std::string& run_name, std::uint64_t seed) {
-  nlohmann::ordered_json j;
+  using Json = nlohmann::ordered_json;
+  Json j;
   j["run"] = run_name;
   j["seed"] = seed;
   j["t_us"] = event.time_us - start_us;
@@ -53,6 +54,15 @@ std::string traceJsonLine(const TraceEvent& event, std::int64_t start_us, const 
   j["bytes"] = event.bytes;
   j["value"] = event.value;
   j["detail"] = event.detail;
+  if (event.packet_id != 0) j["packet_id"] = event.packet_id;
+  if (event.message_id != 0) j["message_id"] = event.message_id;
+  if (event.packet_content != 0) {
+    Json carries = Json::array();
+    if ((event.packet_content & kPacketPing) != 0) carries.push_back("ping");
+    if ((event.packet_content & kPacketMessages) != 0) carries.push_back("messages");
+    if ((event.packet_content & kPacketAcks) != 0) carries.push_back("acks");
+    j["carries"] = std::move(carries);
+  }
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 

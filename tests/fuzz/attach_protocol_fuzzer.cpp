@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Fuzz target: any bytes as a client's byte stream to the attach-protocol server. The input
 // is cut into frames as the server cuts a TCP stream (length-prefixed, length checked
 // first) and each frame goes through the server's Dispatcher, which talks to a real (virtual

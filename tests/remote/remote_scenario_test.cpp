@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // External peers in scenarios: the loader's rules, and a run whose external peer is played
 // through the attach server by a RemotePeer in this test (the runner, the host and the
 // server in one process; tests/remote/remote_process_test.cpp does it across processes).

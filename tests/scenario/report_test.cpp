@@ -23,22 +23,27 @@ std::vector<RunResult> sampleRuns() {
   passed.name = "passes";
   passed.seed = 3;
   passed.trace_hash = 0xabcdef;
-  passed.checks = {{"/expect/0", {4, 5}, "first", true, "e", "a", 10.0, {}},
-                   {"/expect/1", {6, 5}, "second", true, "e", "a", 20.0, {}}};
+  passed.checks = {{"/expect/0", {4, 5}, "first", true, "e", "a", 10.0, {}, {}, {}, {}, {}},
+                   {"/expect/1", {6, 5}, "second", true, "e", "a", 20.0, {}, {}, {}, {}, {}}};
   RunResult failed;
   failed.file = "dir/b&c.json";
   failed.name = "fails <badly> & \"loudly\" 'now'";
   failed.seed = 4;
-  failed.checks = {{"/expect/0", {7, 3}, "ok one", true, "e", "a", 1.0, {}},
-                   {"/expect/1",
-                    {9, 3},
-                    "broken <one>",
-                    false,
-                    "5 messages & more",
-                    "read 0 <none>\n    and \"quotes\"",
-                    2000.0,
-                    {"  1.000 ms  datagram_dropped  a -> b  down", "ctl\x01char"}},
-                   {"/timeline/2", {12, 5}, "result", false, "OK", "ConnectFailed", 3.0, {}}};
+  failed.checks = {
+      {"/expect/0", {7, 3}, "ok one", true, "e", "a", 1.0, {}, {}, {}, {}, {}},
+      {"/expect/1",
+       {9, 3},
+       "broken <one>",
+       false,
+       "5 messages & more",
+       "read 0 <none>\n    and \"quotes\"",
+       2000.0,
+       {"  1.000 ms  datagram_dropped  a -> b  down", "ctl\x01char"},
+       {},
+       {},
+       {},
+       {}},
+      {"/timeline/2", {12, 5}, "result", false, "OK", "ConnectFailed", 3.0, {}, {}, {}, {}, {}}};
   RunResult broken;
   broken.file = "c.json";
   broken.name = "cannot start";

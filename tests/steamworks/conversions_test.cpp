@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Conversions between Steam's types and steamsim's: addresses, identities, states, results,
 // and the bounds of Steam's fixed-size texts.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Both adapters stacked: steamsim's seam over Steam's interface over a simulated peer
 // (SteamworksMessages over SimulatedSteamMessages over Peer) must behave exactly as the peer
 // itself. One scripted exchange runs twice with the same seed, once on the peers and once

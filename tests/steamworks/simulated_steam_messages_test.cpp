@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SimulatedSteamMessages: Steam's ISteamNetworkingMessages over simulated peers. Each call and
 // each field is compared with what the steamsim peer itself reports for the same run.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SteamworksMessages: steamsim's NetworkingMessages over a scripted ISteamNetworkingMessages
 // that records every call, so each argument, result, field and callback is checked.
 

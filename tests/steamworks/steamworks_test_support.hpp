@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // What the Steamworks adapter tests share: text renderings of steamsim's structures (so a
 // mismatch shows every field), and identities of each kind.

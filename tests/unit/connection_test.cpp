@@ -31,7 +31,7 @@ class FakeHost : public ConnectionHost {
   }
   void traceStateChange(SteamId, ConnectionState, ConnectionState, int,
                         const std::string&) override {}
-  void countRetransmission() override {}
+  void countRetransmission(SteamId, std::uint64_t, std::uint64_t) override {}
 
   std::vector<std::vector<std::uint8_t>> sent;
   std::vector<StreamMessage> delivered;

@@ -94,6 +94,19 @@ struct RemoteFigures {
   double seconds = 0.0;
 };
 RemoteFigures remoteFigures(int round_trips, std::chrono::duration<double> duration);
+/// One figure of the R rows, with its target.
+struct Row {
+  std::string id;
+  std::string workload;
+  double measured = 0.0;
+  std::string unit;
+  double baseline = 0.0;   ///< the same-run reference (0 when there is none)
+  std::string comparison;  ///< "2.31x", "+12.3 us", ...
+  std::string target;
+  bool has_target = false;  ///< false: informational row
+  bool met = false;
+  std::string note;
+};
 /// The R rows of the report.
 std::vector<Row> remoteRows(const Options& options);
 

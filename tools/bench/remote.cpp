@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SPEC §7 row R: remote peers through `steamsim serve`'s server. The server and the sender
 // run in this process; the receiver is a child process attached over TCP, as a game's other
 // process would be. The child is forked before any thread starts.

@@ -159,6 +159,24 @@ int runCommand(const RunCommandOptions& options) {
   batch.context_after = options.context / 2;
   if (!options.trace.empty()) batch.trace_file = options.trace;
 
+  // --report and --pcap keep something per run, so only they need the runs listed.
+  std::vector<sc::Job> listed_jobs;
+  if (!options.outputs.report.empty() || !options.outputs.pcap.empty()) {
+    if (run_count > kMaxRunsWithOutputs) {
+      std::cerr << "steamsim: --report/--pcap: expected at most " << kMaxRunsWithOutputs
+                << " runs, got " << run_count << " (split the sweep with --shard)\n";
+      return kExitInvalid;
+    }
+    listed_jobs.reserve(static_cast<std::size_t>(run_count));
+    for (std::uint64_t i = 0; i < run_count; ++i) listed_jobs.push_back(jobAt(i));
+  }
+  RunOutputs outputs;
+  if (const std::string error = outputs.prepare(options.outputs, listed_jobs, batch);
+      !error.empty()) {
+    std::cerr << "steamsim: " << error << "\n";
+    return kExitInvalid;
+  }
+
   const bool progress = options.progress && run_count > 1 && sc::isTerminal(STDERR_FILENO);
   std::size_t failed_so_far = 0;
   std::string progress_line;
@@ -175,7 +193,8 @@ int runCommand(const RunCommandOptions& options) {
   const bool keep_results = junit.is_open() || json.is_open();
   std::vector<sc::RunResult> results;
   sc::RunTally tally;
-  batch.on_result = [&](std::size_t, const sc::RunResult& result) {
+  batch.on_result = [&](std::size_t index, const sc::RunResult& result) {
+    outputs.onResult(index, result);
     tally.add(result);
     if (keep_results) results.push_back(result);
     if (!result.passed()) ++failed_so_far;
@@ -195,6 +214,10 @@ int runCommand(const RunCommandOptions& options) {
   }
   clearProgress();
   sc::writeSummary(std::cout, tally, out_style);
+  if (const std::string error = outputs.finish(); !error.empty()) {
+    std::cerr << "steamsim: " << error << "\n";
+    return kExitInvalid;
+  }
 
   if (junit.is_open()) {
     sc::writeJUnit(junit, results);

@@ -8,11 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "run_outputs.hpp"
+
 namespace steamsim::cli {
 
 inline constexpr int kExitPassed = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitInvalid = 2;
+/// The most runs one `steamsim run` takes with --report or --pcap (they keep each run's record).
+inline constexpr std::uint64_t kMaxRunsWithOutputs = 10000;
 
 enum class ColorChoice { Auto, Always, Never };
 
@@ -31,6 +35,7 @@ struct RunCommandOptions {
   std::string json;
   std::string trace;
   std::string shard;  ///< "K/N", empty if not given
+  OutputOptions outputs;  ///< --report, --pcap, --trace-format, --trace-filter
   std::size_t context = 12;
   bool verbose = false;
   bool progress = true;

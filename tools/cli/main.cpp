@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "option_checks.hpp"
+#include "output_flags.hpp"
 #include "serve.hpp"
 #include "doc_paths.hpp"
 #include "shard.hpp"
@@ -70,7 +71,9 @@ int main(int argc, char** argv) {
       "\nExamples:\n"
       "  steamsim run scenarios/library\n"
       "  steamsim run lobby.json --seed 42 --junit report.xml\n"
-      "  steamsim run scenarios/library --seeds 1..50 -j 2\n" +
+      "  steamsim run scenarios/library --seeds 1..50 -j 2\n"
+      "  steamsim run lobby.json --report lobby.html --pcap lobby.pcap\n"
+      "  steamsim run lobby.json --trace lobby.json.trace --trace-format chrome\n" +
       exit_status);
   addCommon(*run_cmd, run.common, run_color);
   CLI::Option* seed = run_cmd->add_option(
@@ -109,6 +112,7 @@ int main(int argc, char** argv) {
                    "changes) as JSON Lines")
       ->type_name("FILE")
       ->check(steamsim::cli::fileNameProblem, "");
+  addOutputOptions(*run_cmd, run.outputs);
   run_cmd
       ->add_option("--context", run.context,
                    "Trace lines shown before a failed check (half as many after)")

@@ -21,6 +21,8 @@
 #include <steamsim/remote/server.hpp>
 #include <steamsim/scenario.hpp>
 
+#include "run_outputs.hpp"
+
 namespace steamsim::cli {
 
 namespace {
@@ -254,6 +256,18 @@ int serveScenario(const ServeCommandOptions& options, const Setup& setup, const 
     return kExitInvalid;
   }
 
+  // --report and --pcap, written as `steamsim run` writes them.
+  OutputOptions output_options;
+  output_options.report = options.report;
+  output_options.pcap = options.pcap;
+  const std::vector<sc::Job> jobs{{&scenario, options.seed}};
+  sc::BatchOptions batch;
+  RunOutputs outputs;
+  if (const std::string error = outputs.prepare(output_options, jobs, batch); !error.empty()) {
+    std::cerr << "steamsim serve: " << error << "\n";
+    return kExitInvalid;
+  }
+
   remote::ScenarioHostOptions host_options;
   host_options.server.listen_address = setup.host;
   host_options.server.port = setup.port;
@@ -273,6 +287,7 @@ int serveScenario(const ServeCommandOptions& options, const Setup& setup, const 
   run_options.seed = options.seed;
   run_options.external = &host;
   if (trace.is_open()) run_options.trace_out = &trace;
+  if (batch.observers) run_options.observers = batch.observers(0, jobs.front());
 
   std::atomic<bool> done{false};
   sc::RunResult result;
@@ -294,6 +309,10 @@ int serveScenario(const ServeCommandOptions& options, const Setup& setup, const 
   sc::writeRun(std::cout, result, out_style);
   sc::writeSummary(std::cout, {result}, out_style);
   if (trace.is_open()) trace.flush();
+  if (const std::string error = outputs.finish(); !error.empty()) {
+    std::cerr << "steamsim serve: " << error << "\n";
+    return kExitInvalid;
+  }
   if (junit.is_open()) {
     sc::writeJUnit(junit, {result});
     if (!junit.flush()) {
@@ -371,6 +390,12 @@ CLI::App* addServeCommand(CLI::App& app, ServeCommandOptions& options) {
       ->type_name("FILE");
   cmd->add_option("--trace", options.trace, "With --scenario: write every trace event (JSON Lines)")
       ->type_name("FILE");
+  cmd->add_option("--report", options.report,
+                  "With --scenario: write the run's self-contained HTML report (as `run`)")
+      ->type_name("FILE.html");
+  cmd->add_option("--pcap", options.pcap,
+                  "With --scenario: write every datagram that crossed a socket to a pcap file")
+      ->type_name("FILE");
   cmd->add_option("--color", options.color, "Colour: auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->type_name("WHEN")
@@ -386,8 +411,9 @@ int serveCommand(const ServeCommandOptions& options) {
   const sigset_t set = stopSignals();
   ::pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread starts
   if (options.scenario.empty() &&
-      (!options.junit.empty() || !options.json.empty() || !options.trace.empty())) {
-    std::cerr << "steamsim serve: --junit, --json and --trace need --scenario\n";
+      (!options.junit.empty() || !options.json.empty() || !options.trace.empty() ||
+       !options.report.empty() || !options.pcap.empty())) {
+    std::cerr << "steamsim serve: --junit, --json, --trace, --report and --pcap need --scenario\n";
     return kExitInvalid;
   }
   if (!options.scenario.empty() &&

@@ -29,6 +29,8 @@ struct ServeCommandOptions {
   std::string junit;
   std::string json;
   std::string trace;
+  std::string report;  ///< --report FILE.html (with --scenario)
+  std::string pcap;    ///< --pcap FILE (with --scenario)
   std::string color = "auto";
   bool quiet = false;
   bool verbose = false;

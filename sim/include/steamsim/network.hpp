@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "steamsim/capture.hpp"
 #include "steamsim/link_conditions.hpp"
 #include "steamsim/network_config.hpp"
 #include "steamsim/peer.hpp"
@@ -115,6 +116,10 @@ class Network {
   std::vector<TraceEvent> trace() const;
   /// Receives every trace event as it happens, on the thread running the network.
   void setTraceSink(std::function<void(const TraceEvent&)> sink);
+
+  /// Hands every datagram that crosses a socket to `capture` from now on (null: stop).
+  /// The network shares ownership. `enablePcap` (steamsim::pcap) writes them to a file.
+  void setCapture(std::shared_ptr<DatagramCapture> capture);
 
   NetworkCounters counters() const;
   const NetworkConfig& config() const;

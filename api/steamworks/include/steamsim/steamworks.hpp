@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// Adapters both ways between Steam's `ISteamNetworkingMessages` and steamsim (target

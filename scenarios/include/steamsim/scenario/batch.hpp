@@ -13,6 +13,7 @@
 
 #include "steamsim/scenario/loader.hpp"
 #include "steamsim/scenario/runner.hpp"
+#include "steamsim/scenario/trace_output.hpp"
 
 namespace steamsim::scenario {
 
@@ -36,6 +37,12 @@ struct BatchOptions {
   /// When set, every run's trace events are written to this file as JSON Lines, run after
   /// run in job order.
   std::optional<std::filesystem::path> trace_file;
+  /// Format of the trace file, and which events it keeps.
+  TraceFormat trace_format = TraceFormat::JsonLines;
+  TraceFilter trace_filter;
+  /// When set, called (from the worker running it) before each run for more observers of
+  /// that run, e.g. an HTML report's recorder. They must outlive runJobs.
+  std::function<std::vector<RunObserver*>(std::size_t index, const Job& job)> observers;
   std::size_t context_before = 12;
   std::size_t context_after = 6;
   /// Called for each finished run in job order (never concurrently).

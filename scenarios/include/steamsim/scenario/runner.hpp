@@ -13,6 +13,7 @@
 
 #include "steamsim/network.hpp"
 #include "steamsim/scenario/model.hpp"
+#include "steamsim/scenario/observer.hpp"
 
 namespace steamsim::scenario {
 
@@ -28,6 +29,14 @@ struct CheckResult {
   double at_ms = 0.0;    ///< run time when it was decided, ms
   /// Trace lines around `at_ms` that concern the peers involved (failures only).
   std::vector<std::string> context;
+  /// Failures only: the behaviour rule that produced the outcome ("B5"), empty if none
+  /// applies; `explanation` says how, one paragraph; `proof` are the trace lines showing it.
+  std::string rule;
+  std::string explanation;
+  std::vector<std::string> proof;
+  /// Failures only: the session timeline of the pair concerned (state changes, signals,
+  /// API calls other than reads, handshake and close packets), one line each.
+  std::vector<std::string> timeline;
 };
 
 /// The outcome of one run of one scenario.
@@ -75,6 +84,8 @@ struct RunOptions {
   /// Trace lines kept before and after a failed check's time.
   std::size_t context_before = 12;
   std::size_t context_after = 6;
+  /// Told about the network, every trace event and the result (not owned; may be empty).
+  std::vector<RunObserver*> observers;
   /// Plays the external peers. A scenario with external peers needs one. With one, the run
   /// uses the real-time clock whatever the file says, and `attach` is called even when the
   /// scenario has no external peer (other processes may still attach).

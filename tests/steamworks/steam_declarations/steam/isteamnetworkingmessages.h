@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 // steamsim's own stand-in for the part of Steam's networking headers that
 // <steamsim/steamworks.hpp> and its tests use, so they build where neither the Steamworks SDK

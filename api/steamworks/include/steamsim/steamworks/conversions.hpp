@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// Conversions between Steam's networking types and steamsim's: identities, addresses,

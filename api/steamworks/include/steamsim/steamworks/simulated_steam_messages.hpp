@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// `steamsim::SimulatedSteamMessages`: Steam's own `ISteamNetworkingMessages` over a steamsim

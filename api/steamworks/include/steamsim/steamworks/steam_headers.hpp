@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// Brings in Steam's declarations of `ISteamNetworkingMessages` and its types.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// \file
 /// `steamsim::SteamworksMessages`: steamsim's NetworkingMessages over Steam's own
