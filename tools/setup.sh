@@ -15,10 +15,17 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 packages=(cmake ninja-build g++ pkg-config libasio-dev nlohmann-json3-dev libgtest-dev
   libgmock-dev libcli11-dev python3)
-# --pcap (libpcap), the dissector's test (tshark), the HTML report's test (chromium and a font).
-packages+=(libpcap-dev tshark chromium fonts-dejavu-core)
-if [[ "$preset" == fuzz ]]; then packages+=(clang libclang-rt-14-dev); fi
+# --pcap needs libpcap.
+packages+=(libpcap-dev)
+# Building only some targets (tools/run.sh) needs none of the test tools.
 godot_tests="${STEAMSIM_GODOT_TESTS:-1}"
+if ((${#targets[@]})); then
+  godot_tests=0
+else
+  # The dissector's test (tshark), the HTML report's test (chromium and a font).
+  packages+=(tshark chromium fonts-dejavu-core)
+fi
+if [[ "$preset" == fuzz ]]; then packages+=(clang libclang-rt-14-dev); fi
 if [[ "$godot_tests" != 0 ]]; then
   packages+=(godot3-server)
   command -v node >/dev/null || packages+=(nodejs)

@@ -217,7 +217,10 @@ void ScenarioRun::setUp() {
     Peer& api =
         net_->hasPeer(spec.steam_id) ? net_->peer(spec.steam_id) : net_->addPeer(spec.steam_id);
     peer_index_[spec.name] = peers_.size();
-    peers_.push_back(PeerRun{&spec, &api, spec.reading, {}, {}});
+    PeerRun& run = peers_.emplace_back();
+    run.spec = &spec;
+    run.api = &api;
+    run.reading = spec.reading;
   }
   for (std::size_t i = 0; i < peers_.size(); ++i) {
     PeerRun* p = &peers_[i];

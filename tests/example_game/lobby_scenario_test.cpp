@@ -45,8 +45,8 @@ TEST(LobbyScenarioTest, ARestartMakesANewGameObjectAndACrashDestroysTheOld) {
   std::map<std::string, int> made;
   int alive = 0;
   struct Counted final : sc::GamePeer {
-    Counted(std::unique_ptr<sc::GamePeer> inner, int& alive)
-        : inner(std::move(inner)), alive(alive) {
+    Counted(std::unique_ptr<sc::GamePeer> wrapped, int& counter)
+        : inner(std::move(wrapped)), alive(counter) {
       ++alive;
     }
     ~Counted() override { --alive; }

@@ -124,7 +124,7 @@ TEST_P(DestroyInside, AScheduledActionMayDestroyTheNetwork) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Callbacks, DestroyInside, ::testing::Values(true, false),
-                         [](const auto& info) { return info.param ? "embedded" : "polled"; });
+                         [](const auto& param_info) { return param_info.param ? "embedded" : "polled"; });
 
 }  // namespace
 }  // namespace steamsim

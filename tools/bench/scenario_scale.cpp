@@ -36,7 +36,7 @@ std::string ringScenarioText(int peers) {
                      " \"peers\": {";
   for (int i = 0; i < peers; ++i) {
     text += (i > 0 ? ", " : "") + std::string("\"p") + std::to_string(i) +
-            "\": {\"steam_id\": " + std::to_string(76561198000000000ULL + 1 + i) + "}";
+            "\": {\"steam_id\": " + std::to_string(76561198000000001ULL + static_cast<unsigned long long>(i)) + "}";
   }
   text += "}, \"timeline\": [";
   for (int i = 0; i < peers; ++i) {
