@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -132,6 +133,9 @@ struct Crowd {
   bool finished = false;
 };
 Crowd crowd(int peers, int sessions, std::chrono::seconds virtual_duration);
+/// Runs this program again as a child with `args` and returns what it printed, or nullopt
+/// if it could not start or did not exit with status 0.
+std::optional<std::string> childOutput(const std::vector<std::string>& args);
 /// Runs `crowd` in a fresh child process (so its peak RSS is its own). Returns finished=false
 /// if the child failed.
 Crowd crowdInChild(int peers, int sessions, std::chrono::seconds virtual_duration);

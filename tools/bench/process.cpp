@@ -8,7 +8,9 @@
 
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "bench.hpp"
 
@@ -36,22 +38,25 @@ void raiseFileLimit() {
   }
 }
 
-Crowd crowdInChild(int peers, int sessions, std::chrono::seconds virtual_duration) {
-  Crowd c;
+std::optional<std::string> childOutput(const std::vector<std::string>& args) {
   int fds[2];
-  if (pipe(fds) != 0) return c;
+  if (pipe(fds) != 0) return std::nullopt;
   std::fflush(stdout);
   const pid_t pid = fork();
-  if (pid < 0) return c;
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return std::nullopt;
+  }
   if (pid == 0) {
     dup2(fds[1], STDOUT_FILENO);
     close(fds[0]);
     close(fds[1]);
-    const std::string p = std::to_string(peers);
-    const std::string s = std::to_string(sessions);
-    const std::string d = std::to_string(virtual_duration.count());
-    execl("/proc/self/exe", "steamsim_bench", "--child-crowd", p.c_str(), s.c_str(), d.c_str(),
-          static_cast<char*>(nullptr));
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>("steamsim_bench"));
+    for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    execv("/proc/self/exe", argv.data());
     _exit(127);
   }
   close(fds[1]);
@@ -65,11 +70,20 @@ Crowd crowdInChild(int peers, int sessions, std::chrono::seconds virtual_duratio
   close(fds[0]);
   int status = 0;
   waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return c;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
+  return out;
+}
+
+Crowd crowdInChild(int peers, int sessions, std::chrono::seconds virtual_duration) {
+  Crowd c;
+  const std::optional<std::string> out =
+      childOutput({"--child-crowd", std::to_string(peers), std::to_string(sessions),
+                   std::to_string(virtual_duration.count())});
+  if (!out) return c;
   unsigned long long sent = 0;
   unsigned long long delivered = 0;
   int finished = 0;
-  if (std::sscanf(out.c_str(), "CROWD %lf %lf %llu %llu %ld %d", &c.wall_s, &c.virtual_s, &sent,
+  if (std::sscanf(out->c_str(), "CROWD %lf %lf %llu %llu %ld %d", &c.wall_s, &c.virtual_s, &sent,
                   &delivered, &c.peak_rss_kb, &finished) == 6) {
     c.sent = sent;
     c.delivered = delivered;

@@ -4,10 +4,8 @@
 // so its peak RSS is its own. The per-peer cost (CPU time of validate + run, which a busy
 // machine does not inflate the way it does wall time) must stay flat from 10 to 10,000 peers.
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include <steamsim/scenario/loader.hpp>
@@ -35,8 +33,8 @@ std::string ringScenarioText(int peers) {
                      ", \"links\": [{\"from\": \"*\", \"to\": \"*\", \"latency_ms\": 20}]," +
                      " \"peers\": {";
   for (int i = 0; i < peers; ++i) {
-    text += (i > 0 ? ", " : "") + std::string("\"p") + std::to_string(i) +
-            "\": {\"steam_id\": " + std::to_string(76561198000000001ULL + static_cast<unsigned long long>(i)) + "}";
+    text += (i > 0 ? ", " : "") + std::string("\"p") + std::to_string(i) + "\": {\"steam_id\": " +
+            std::to_string(76561198000000001ULL + static_cast<unsigned long long>(i)) + "}";
   }
   text += "}, \"timeline\": [";
   for (int i = 0; i < peers; ++i) {
@@ -64,35 +62,11 @@ struct ScaleRun {
 
 ScaleRun scaleInChild(int peers) {
   ScaleRun r;
-  int fds[2];
-  if (pipe(fds) != 0) return r;
-  std::fflush(stdout);
-  const pid_t pid = fork();
-  if (pid < 0) return r;
-  if (pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    const std::string n = std::to_string(peers);
-    execl("/proc/self/exe", "steamsim_bench", "--child-scenario", n.c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(fds[1]);
-  std::string out;
-  char buffer[512];
-  for (;;) {
-    const ssize_t n = read(fds[0], buffer, sizeof buffer);
-    if (n <= 0) break;
-    out.append(buffer, static_cast<std::size_t>(n));
-  }
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return r;
+  const std::optional<std::string> out = childOutput({"--child-scenario", std::to_string(peers)});
+  if (!out) return r;
   int passed = 0;
-  if (std::sscanf(out.c_str(), "SCENARIO %lf %lf %ld %d", &r.validate_s, &r.run_s, &r.peak_rss_kb,
-                  &passed) == 4) {
+  if (std::sscanf(out->c_str(), "SCENARIO %lf %lf %lf %ld %d", &r.validate_s, &r.run_s, &r.cpu_s,
+                  &r.peak_rss_kb, &passed) == 5) {
     r.finished = true;
     r.passed = passed != 0;
   }
