@@ -115,7 +115,8 @@ void writeJUnit(std::ostream& out, const std::vector<RunResult>& runs) {
           << "    </testcase>\n";
     }
     // The checks of a run are decided together, so each gets an equal share of its time.
-    const double check_ms = run.checks.empty() ? 0.0 : run.wall_ms / run.checks.size();
+    const double check_ms =
+        run.checks.empty() ? 0.0 : run.wall_ms / static_cast<double>(run.checks.size());
     for (const CheckResult& check : run.checks) {
       out << "    <testcase classname=\"" << xmlEscape(run.name) << "\" name=\""
           << xmlEscape(check.id + ": " + check.title) << "\" file=\"" << xmlEscape(run.file)
