@@ -8,6 +8,7 @@
 
 #include "fields.hpp"
 #include "file_reader.hpp"
+#include "json_document.hpp"
 #include "loader_support.hpp"
 #include "text_prescan.hpp"
 
@@ -248,7 +249,7 @@ LoadResult loadScenarioText(std::string_view text, std::string label, const Load
   if (!result.errors.empty()) return result;
   Json doc;
   try {
-    doc = Json::parse(text, nullptr, true, /*ignore_comments=*/true);
+    doc = detail::parseDocument(text);
   } catch (const nlohmann::json::parse_error& e) {
     const std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
     result.errors.push_back({label, detail::positionOf(text, offset), "", syntaxMessage(e)});
