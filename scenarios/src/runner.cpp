@@ -389,8 +389,7 @@ void ScenarioRun::recordReadLocked(PeerRun& p, const Message& m, std::int64_t t)
     r.kind = ReadMessage::Kind::Unknown;
   } else if (auto q = stream->second.pending.find(h);
              q != stream->second.pending.end() && !q->second.empty()) {
-    r.seq = q->second.front();
-    q->second.pop_front();
+    r.seq = q->second.pop();
     stream->second.last[h] = r.seq;
   } else if (auto last = stream->second.last.find(h); last != stream->second.last.end()) {
     r.kind = ReadMessage::Kind::Duplicate;
@@ -460,7 +459,7 @@ void ScenarioRun::runSend(std::size_t entry, const SendAction& send, PeerRun& p,
     std::lock_guard lock(state_mutex_);
     SentIndex& index = sent_[stream];
     ++index.next_seq;
-    index.pending[hashBytes(bytes.data(), bytes.size())].push_back(seq);
+    index.pending[hashBytes(bytes.data(), bytes.size())].seqs.push_back(seq);
   }
   const int code = static_cast<int>(result);
   if (send.expect_result) {

@@ -113,10 +113,30 @@ class ScenarioRun {
 
  private:
   using Stream = std::tuple<SteamId, SteamId, int>;  // from, to, channel
+  struct StreamHash {
+    std::size_t operator()(const Stream& s) const {
+      const std::uint64_t h = (std::get<0>(s) * 0x9E3779B97F4A7C15ULL) ^ std::get<1>(s);
+      return std::hash<std::uint64_t>()(h * 31U + static_cast<std::uint32_t>(std::get<2>(s)));
+    }
+  };
+  /// Sequence numbers of sent messages with the same content, oldest first (usually one).
+  struct SeqQueue {
+    std::vector<std::uint64_t> seqs;
+    std::size_t head = 0;
+    bool empty() const { return head == seqs.size(); }
+    std::uint64_t pop() {
+      const std::uint64_t seq = seqs[head++];
+      if (head == seqs.size()) {
+        seqs.clear();
+        head = 0;
+      }
+      return seq;
+    }
+  };
   struct SentIndex {
     std::uint64_t next_seq = 1;
-    std::unordered_map<std::uint64_t, std::deque<std::uint64_t>> pending;  // hash -> seqs
-    std::unordered_map<std::uint64_t, std::uint64_t> last;                 // hash -> seq
+    std::unordered_map<std::uint64_t, SeqQueue> pending;    // hash -> seqs
+    std::unordered_map<std::uint64_t, std::uint64_t> last;  // hash -> seq
   };
   /// Scheduled actions run only while the run lasts, even on a network that outlives it.
   struct ActionGate {
@@ -166,8 +186,8 @@ class ScenarioRun {
   std::atomic<std::int64_t> t0_{0};  // reset once external peers attached; read by their reads
   std::int64_t end_us_ = 0;
   std::vector<PeerRun> peers_;
-  std::map<std::string, std::size_t> peer_index_;
-  std::map<SteamId, std::string> names_;
+  std::unordered_map<std::string, std::size_t> peer_index_;
+  std::unordered_map<SteamId, std::string> names_;
   std::vector<int> channels_;
   /// Up to kPairwiseLinkPeers peers: every directed pair's conditions, each set on the
   /// network on its own (a set_link trace event each, as trace hashes have always had).
@@ -182,7 +202,7 @@ class ScenarioRun {
   std::shared_ptr<ActionGate> gate_ = std::make_shared<ActionGate>();
   bool external_attached_ = false;
   std::mutex state_mutex_;  // records; never held across a Network call
-  std::map<Stream, SentIndex> sent_;
+  std::unordered_map<Stream, SentIndex, StreamHash> sent_;
   std::vector<CheckState> checks_;
   std::vector<std::size_t> expectation_check_;       // expectation index -> checks_ index
   std::map<std::size_t, std::size_t> action_check_;  // timeline index -> checks_ index

@@ -70,9 +70,8 @@ void SessionHistory::add(const TraceEvent& event) {
       return;
     case TraceKind::DatagramDropped: {
       LinkActivity& link = links_[{event.from, event.to}];
-      const std::string stage = event.detail;
-      ++link.drops_since[stage];
-      ++link.drops[stage];
+      ++link.drops_since[event.detail];
+      ++link.drops[event.detail];
       if (control_packets_.count(event.packet_id) != 0) {
         keep(key(event.from, event.to), event);
         control_packets_.erase(event.packet_id);
@@ -127,10 +126,13 @@ const SessionHistory::LinkActivity* SessionHistory::link(SteamId from, SteamId t
 SteamId SessionHistory::busiestPartner(SteamId a) const {
   SteamId best = 0;
   std::size_t most = 0;
+  Key best_key;
   for (const auto& [k, entries] : pairs_) {
     if (k.first != a && k.second != a) continue;
-    if (entries.size() > most) {
+    // Ties go to the smallest pair, whatever the order of the table.
+    if (entries.size() > most || (entries.size() == most && most > 0 && k < best_key)) {
       most = entries.size();
+      best_key = k;
       best = k.first == a ? k.second : k.first;
     }
   }

@@ -40,14 +40,20 @@ class SessionHistory {
 
  private:
   using Key = std::pair<SteamId, SteamId>;  // unordered pair, smaller id first
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const {
+      return std::hash<std::uint64_t>()((k.first * 0x9E3779B97F4A7C15ULL) ^ k.second);
+    }
+  };
   static Key key(SteamId a, SteamId b) { return a < b ? Key{a, b} : Key{b, a}; }
   void keep(const Key& k, const TraceEvent& event);
 
-  std::map<Key, std::vector<Entry>> pairs_;
-  std::vector<Entry> global_;          // partition, heal, crash, restart
-  std::map<Key, LinkActivity> links_;  // directed (from, to)
+  std::unordered_map<Key, std::vector<Entry>, KeyHash> pairs_;
+  std::vector<Entry> global_;                             // partition, heal, crash, restart
+  std::unordered_map<Key, LinkActivity, KeyHash> links_;  // directed (from, to)
   std::unordered_map<std::uint64_t, std::int64_t> control_packets_;  // packet id -> type
-  std::map<Key, std::size_t> last_send_;  // directed (from, to) -> index of its last send entry
+  /// Directed (from, to) -> index of its last send entry.
+  std::unordered_map<Key, std::size_t, KeyHash> last_send_;
 };
 
 }  // namespace steamsim::scenario::detail
