@@ -52,6 +52,43 @@ TEST(Loader, PeersKeepFileOrderAndSteamIdsMayBeStrings) {
   EXPECT_EQ(s.peers[1].name, "amy");
 }
 
+// Large objects are parsed through a key index: file order and duplicate detection must
+// be the same as for small ones.
+std::string manyPeersText(int peers, const std::string& extra_member) {
+  std::string text = R"({"duration_ms": 500, "peers": {)";
+  for (int i = peers - 1; i >= 0; --i) {
+    text += "\"n" + std::to_string(i * 7919 % 1000) + "_" + std::to_string(i) +
+            "\": {\"steam_id\": " + std::to_string(1000 + i) + "}, ";
+  }
+  return text + extra_member + "}}";
+}
+
+TEST(Loader, ManyPeersKeepFileOrder) {
+  const std::string text = manyPeersText(300, R"("last": {"steam_id": 1})");
+  const Scenario s = load(text);
+  ASSERT_EQ(s.peers.size(), 301U);
+  for (int k = 0; k < 300; ++k) {
+    const int i = 299 - k;
+    EXPECT_EQ(s.peers[static_cast<std::size_t>(k)].name,
+              "n" + std::to_string(i * 7919 % 1000) + "_" + std::to_string(i));
+    EXPECT_EQ(s.peers[static_cast<std::size_t>(k)].steam_id, static_cast<SteamId>(1000 + i));
+  }
+  EXPECT_EQ(s.peers.back().name, "last");
+}
+
+TEST(Loader, ARepeatedKeyInALargeObjectIsReported) {
+  const LoadResult result =
+      loadScenarioText(manyPeersText(100, R"("n0_0": {"steam_id": 5})"), "test.json");
+  ASSERT_FALSE(result.ok());
+  bool found = false;
+  for (const Diagnostic& d : result.errors) {
+    if (d.pointer == "/peers/n0_0" && d.message.find("\"n0_0\" again") != std::string::npos) {
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found) << result.errors.front().toString();
+}
+
 TEST(Loader, ConfigOverridesEveryNetworkConfigField) {
   const Scenario s = load(R"({"duration_ms": 500, "peers": {"a": {"steam_id": 7}},
       "clock": "real",
