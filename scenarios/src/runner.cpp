@@ -134,6 +134,9 @@ void ScenarioRun::onTrace(const TraceEvent& event) {
   std::lock_guard lock(trace_mutex_);
   for (RunObserver* o : options_.observers) o->event(event);
   history_.add(event);
+  if (event.kind == TraceKind::MessageDelivered) {
+    if (auto it = index_of_.find(event.to); it != index_of_.end()) unread_[it->second] = 1;
+  }
   if (isObservationOnly(event.kind)) return;
   ++trace_events_;
   if (options_.trace_out != nullptr) {
@@ -222,6 +225,12 @@ void ScenarioRun::setUp() {
     run.api = &api;
     run.reading = spec.reading;
   }
+  {
+    std::lock_guard lock(trace_mutex_);
+    for (std::size_t i = 0; i < peers_.size(); ++i) index_of_[peers_[i].spec->steam_id] = i;
+    unread_.assign(peers_.size(), 1);  // whatever is queued already is read at the first tick
+  }
+  embed_callbacks_ = net_->config().embed_callbacks;
   for (std::size_t i = 0; i < peers_.size(); ++i) {
     PeerRun* p = &peers_[i];
     p->on_request = p->api->onSessionRequest([this, p](SteamId remote) {
@@ -325,6 +334,13 @@ void ScenarioRun::schedulePoll(std::size_t peer, std::int64_t t_us) {
 
 void ScenarioRun::poll(std::size_t index) {
   PeerRun& p = peers_[index];
+  if (!p.game && session_checks_[index].empty() && (embed_callbacks_ || p.spec->external)) {
+    // This tick the loop could only read messages: nothing to do unless some were queued.
+    if (p.spec->external || !p.reading) return;
+    std::lock_guard lock(trace_mutex_);
+    if (unread_[index] == 0) return;
+    unread_[index] = 0;
+  }
   if (p.api->crashed()) return;
   if (p.game) {
     games_->poll(index);

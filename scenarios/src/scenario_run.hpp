@@ -208,6 +208,12 @@ class ScenarioRun {
   std::map<std::size_t, std::size_t> action_check_;  // timeline index -> checks_ index
 
   std::mutex trace_mutex_;  // the sink runs under the network's lock
+  /// Per peer index (guarded by trace_mutex_): a message was queued for the peer since its
+  /// game loop last read (the network's message_delivered events). A loop with nothing else
+  /// to do skips the tick when nothing is queued: reading an empty queue changes nothing.
+  std::vector<std::uint8_t> unread_;
+  std::unordered_map<SteamId, std::size_t> index_of_;  // Steam ID -> peers_ index
+  bool embed_callbacks_ = true;
   std::deque<TraceEvent> ring_;
   SessionHistory history_;
   std::vector<Collector> collectors_;

@@ -172,6 +172,36 @@ TEST(Runner, SessionChecksPassAtTheFirstTickThatHolds) {
   EXPECT_TRUE(run.checks[2].passed);
 }
 
+// Many peers: game loops that only read skip the ticks when nothing was queued for them.
+// Messages must still be read at the first tick after they arrive, and a loop that was not
+// reading must read what was queued meanwhile at its first tick after it starts reading.
+TEST(Runner, ManyPeersReadAtTheFirstTickAfterArrivalAndAfterReadingStarts) {
+  std::string peers;
+  for (int i = 0; i < 80; ++i) {
+    peers += std::string(i > 0 ? ", " : "") + "\"p" + std::to_string(i) + "\": {\"steam_id\": " +
+             std::to_string(76561198000000001ULL + static_cast<unsigned>(i)) +
+             (i == 0 ? ", \"reading\": false" : "") + "}";
+  }
+  const Scenario s = loadText(R"({"duration_ms": 1200, "links": [{"from": "*", "to": "*",
+      "latency_ms": 20}], "peers": {)" +
+                              peers + R"(}, "timeline": [
+      {"at_ms": 0, "peer": "p1", "send": {"to": "p0", "channel": 1, "payload": "a {i}",
+       "count": 5}},
+      {"at_ms": 0, "peer": "p3", "send": {"to": "p2", "channel": 1, "payload": "b {i}",
+       "count": 3, "every_ms": 200}},
+      {"at_ms": 600, "peer": "p0", "reading": true}],
+    "expect": [
+      {"peer": "p0", "received": {"from": "p1", "channel": 1, "count": 0}, "by_ms": 599},
+      {"peer": "p0", "received": {"from": "p1", "channel": 1, "count": 5, "in_order": true},
+       "between_ms": [600, 620]},
+      {"peer": "p2", "received": {"from": "p3", "channel": 1, "count": 1}, "between_ms": [400, 460]},
+      {"peer": "p2", "received": {"from": "p3", "channel": 1, "count": 3, "in_order": true}}]})");
+  ASSERT_EQ(s.peers.size(), 80U);
+  const RunResult run = runScenario(s);
+  EXPECT_TRUE(run.passed()) << describe(run);
+  EXPECT_EQ(run.checks.size(), 4U);
+}
+
 TEST(Runner, RealTimeClockRunsTheSameScenarioOnTheWallClock) {
   const Scenario s = loadText(R"({"duration_ms": 300, "clock": "real",
       "peers": {"a": {"steam_id": 1}, "b": {"steam_id": 2}},
