@@ -23,6 +23,7 @@
 namespace steamsim::detail {
 
 class World;
+struct WorldLink;
 
 /// A signal waiting for runCallbacks(): a session request (the remote ID) or a failure.
 using PendingSignal = std::variant<SteamId, SessionFailed>;
@@ -109,6 +110,7 @@ class PeerCore final : public ConnectionHost {
   int last_channel_ = 0;
   MessageQueue* last_queue_ = nullptr;
   std::size_t unread_bytes_ = 0;
+  WorldLink* last_link_ = nullptr;  // the link this peer sent its last datagram on
   std::deque<PendingSignal> signals_;
   std::vector<FinWait> fin_wait_;
   PeerCounters counters_;

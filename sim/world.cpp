@@ -63,18 +63,30 @@ std::uint8_t packetContent(std::span<const std::uint8_t> datagram) {
 // ---------------------------------------------------------------------------------------
 // Links
 
-World::Link::Link(World& w, SteamId f, SteamId t)
-    : world(w), from(f), to(t), impairment(w.config_.seed, f, t), id(w.scheduler_.add(this)) {
-  impairment.setConditions(w.sharedConditions(f, t));
-}
+/// A directed link: its impairment, and the actor delivering its datagrams when due. Links
+/// live as long as the world, so peers may keep pointers to them.
+struct WorldLink final : Actor {
+  WorldLink(World& w, SteamId f, SteamId t)
+      : world(w), from(f), to(t), impairment(w.config_.seed, f, t), id(w.scheduler_.add(this)) {
+    impairment.setConditions(w.sharedConditions(f, t));
+  }
+  ~WorldLink() override { world.scheduler_.remove(id); }
+  WorldLink(const WorldLink&) = delete;
+  WorldLink& operator=(const WorldLink&) = delete;
+  void act(TimeUs /*now*/, std::uint64_t token) override {
+    world.deliver(*this, static_cast<std::uint32_t>(token));
+  }
 
-World::Link::~Link() {
-  world.scheduler_.remove(id);
-}
-
-void World::Link::act(TimeUs /*now*/, std::uint64_t token) {
-  world.deliver(*this, static_cast<std::uint32_t>(token));
-}
+  World& world;
+  SteamId from;
+  SteamId to;
+  LinkImpairment impairment;
+  bool own_conditions = false;
+  ActorId id;
+  // The peers at either end, found at the first delivery (peer slots are never removed).
+  World::PeerSlot* from_slot = nullptr;
+  World::PeerSlot* to_slot = nullptr;
+};
 
 void World::ActionQueue::act(TimeUs /*now*/, std::uint64_t token) {
   auto it = pending.find(token);
@@ -255,7 +267,8 @@ void World::restart(SteamId steam_id) {
 // ---------------------------------------------------------------------------------------
 // Datagrams
 
-void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagram) {
+void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagram,
+                 WorldLink*& last_link) {
   const auto bytes = static_cast<std::uint32_t>(datagram.size());
   const std::int64_t type = datagram.size() > 5 ? datagram[5] : 0;
   const std::uint64_t outer_packet_id = trace_packet_id_;  // emitted while handling another
@@ -263,7 +276,10 @@ void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagra
   trace_packet_id_ = ++next_packet_id_;
   trace_packet_content_ = (trace_sink_ || config_.record_trace) ? packetContent(datagram) : 0;
   trace(TraceKind::DatagramSent, from, to, bytes, type, "sent");
-  Link& link = linkFor(from, to);
+  if (last_link == nullptr || last_link->to != to || last_link->from != from) {
+    last_link = &linkFor(from, to);
+  }
+  Link& link = *last_link;
   const ImpairmentVerdict verdict =
       link.impairment.apply(now_, datagram.size(), partitioned(from, to));
   if (verdict.drop != ImpairmentVerdict::Drop::None) {
@@ -294,10 +310,16 @@ void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagra
 }
 
 void World::deliver(Link& link, std::uint32_t slot_index) {
-  auto src = peer_index_.find(link.from);
-  auto dst = peer_index_.find(link.to);
-  const bool reachable = src != peer_index_.end() && src->second->core &&
-                         dst != peer_index_.end() && dst->second->core;
+  if (link.from_slot == nullptr) {
+    if (auto it = peer_index_.find(link.from); it != peer_index_.end()) link.from_slot = it->second;
+  }
+  if (link.to_slot == nullptr) {
+    if (auto it = peer_index_.find(link.to); it != peer_index_.end()) link.to_slot = it->second;
+  }
+  PeerSlot* const source = link.from_slot;
+  PeerSlot* const destination = link.to_slot;
+  const bool reachable =
+      source != nullptr && source->core && destination != nullptr && destination->core;
   if (!reachable) {
     ++link.impairment.counters().undeliverable;
     trace_packet_id_ = pool_[slot_index].packet_id;
@@ -310,12 +332,12 @@ void World::deliver(Link& link, std::uint32_t slot_index) {
     return;
   }
   Transfer& t = transfers_.emplace_back();
-  t.from = src->second->core->sharedEndpoint();
-  t.to = dst->second->core->sharedEndpoint();
+  t.from = source->core->sharedEndpoint();
+  t.to = destination->core->sharedEndpoint();
   t.to_address = t.to->localAddress();
   t.link = &link;
-  t.destination = dst->second;
-  t.generation = dst->second->generation;
+  t.destination = destination;
+  t.generation = destination->generation;
   t.slot = slot_index;
   t.bytes = &pool_[slot_index];  // looked up here: the pool's index may change unlocked
 }

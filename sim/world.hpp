@@ -24,6 +24,7 @@
 namespace steamsim::detail {
 
 class RealTimeDriver;
+struct WorldLink;
 
 class World : public std::enable_shared_from_this<World> {
  public:
@@ -41,7 +42,10 @@ class World : public std::enable_shared_from_this<World> {
   /// The socket address of a running peer, or null.
   const SocketAddress* addressOf(SteamId steam_id) const;
   /// A peer emits a datagram: impairment decides its fate; survivors are scheduled.
-  void emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagram);
+  /// `last_link` is the sending peer's own memory of the link it used last (null at
+  /// first): a peer sending to the same remote again finds its link without a lookup.
+  void emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagram,
+            WorldLink*& last_link);
   void notePendingSignals(SteamId steam_id);
   /// Scratch for the frames of the datagram being handled (one at a time, lock held).
   wire::ParsedFrames& parsedFrames() { return parsed_frames_; }
@@ -108,17 +112,8 @@ class World : public std::enable_shared_from_this<World> {
   void syncClock();
 
  private:
-  struct Link final : Actor {
-    Link(World& world, SteamId from, SteamId to);
-    ~Link() override;
-    void act(TimeUs now, std::uint64_t token) override;
-    World& world;
-    SteamId from;
-    SteamId to;
-    LinkImpairment impairment;
-    bool own_conditions = false;
-    ActorId id;
-  };
+  friend struct WorldLink;
+  using Link = WorldLink;  // a directed link (world.cpp)
   struct PeerSlot {
     std::unique_ptr<Peer> api;
     std::unique_ptr<PeerCore> core;
