@@ -258,6 +258,11 @@ void ScenarioRun::setUp() {
       session_checks_[peer_index_.at(ex.peer)].push_back(e);
     }
   }
+  always_poll_.assign(peers_.size(), 0);
+  for (std::size_t i = 0; i < peers_.size(); ++i) {
+    const bool callbacks = !embed_callbacks_ && !peers_[i].spec->external;
+    if (games_ != nullptr || !session_checks_[i].empty() || callbacks) always_poll_[i] = 1;
+  }
 
   // Default for Steam IDs outside the scenario: the rules naming "*" on both ends.
   LinkConditions outside;
@@ -319,7 +324,15 @@ void ScenarioRun::schedulePollGroup(std::shared_ptr<const std::vector<std::size_
                                     std::int64_t period_us, std::int64_t t_us) {
   if (t_us > end_us_) return;
   scheduleAt(t_us, [this, group, period_us, t_us] {
-    for (std::size_t peer : *group) poll(peer);
+    // Only the loops with something to do this tick: one look at two bytes per peer.
+    due_.clear();
+    {
+      std::lock_guard lock(trace_mutex_);
+      for (std::size_t peer : *group) {
+        if (always_poll_[peer] != 0 || unread_[peer] != 0) due_.push_back(peer);
+      }
+    }
+    for (std::size_t peer : due_) poll(peer);
     schedulePollGroup(group, period_us, t_us + period_us);
   });
 }

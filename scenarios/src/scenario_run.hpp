@@ -212,6 +212,10 @@ class ScenarioRun {
   /// game loop last read (the network's message_delivered events). A loop with nothing else
   /// to do skips the tick when nothing is queued: reading an empty queue changes nothing.
   std::vector<std::uint8_t> unread_;
+  /// Per peer index: its loop has more to do at every tick than read messages (a game
+  /// object, session checks, or callbacks to run).
+  std::vector<std::uint8_t> always_poll_;
+  std::vector<std::size_t> due_;                       // scratch of a group tick: the peers polled
   std::unordered_map<SteamId, std::size_t> index_of_;  // Steam ID -> peers_ index
   bool embed_callbacks_ = true;
   std::deque<TraceEvent> ring_;
