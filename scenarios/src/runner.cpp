@@ -416,13 +416,14 @@ void ScenarioRun::recordReadLocked(PeerRun& p, const Message& m, std::int64_t t)
   auto stream = sent_.find({m.identity, p.spec->steam_id, m.channel});
   if (stream == sent_.end()) {
     r.kind = ReadMessage::Kind::Unknown;
-  } else if (auto q = stream->second.pending.find(h);
-             q != stream->second.pending.end() && !q->second.empty()) {
-    r.seq = q->second.pop();
-    stream->second.last[h] = r.seq;
-  } else if (auto last = stream->second.last.find(h); last != stream->second.last.end()) {
+  } else if (auto c = stream->second.by_hash.find(h); c == stream->second.by_hash.end()) {
+    r.kind = ReadMessage::Kind::Unknown;
+  } else if (!c->second.pending.empty()) {
+    r.seq = c->second.pending.pop();
+    c->second.last = r.seq;
+  } else if (c->second.last != 0) {
     r.kind = ReadMessage::Kind::Duplicate;
-    r.seq = last->second;
+    r.seq = c->second.last;
   } else {
     r.kind = ReadMessage::Kind::Unknown;
   }
@@ -432,6 +433,12 @@ void ScenarioRun::recordReadLocked(PeerRun& p, const Message& m, std::int64_t t)
 // ---- timeline -------------------------------------------------------------------------
 
 void ScenarioRun::scheduleTimeline() {
+  entry_peer_.assign(s_.timeline.size(), 0);
+  for (std::size_t i = 0; i < s_.timeline.size(); ++i) {
+    if (auto it = peer_index_.find(s_.timeline[i].peer); it != peer_index_.end()) {
+      entry_peer_[i] = it->second;
+    }
+  }
   std::vector<std::size_t> order(s_.timeline.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
@@ -488,7 +495,7 @@ void ScenarioRun::runSend(std::size_t entry, const SendAction& send, PeerRun& p,
     std::lock_guard lock(state_mutex_);
     SentIndex& index = sent_[stream];
     ++index.next_seq;
-    index.pending[hashBytes(bytes.data(), bytes.size())].seqs.push_back(seq);
+    index.by_hash[hashBytes(bytes.data(), bytes.size())].pending.seqs.push_back(seq);
   }
   const int code = static_cast<int>(result);
   if (send.expect_result) {
@@ -500,7 +507,7 @@ void ScenarioRun::runSend(std::size_t entry, const SendAction& send, PeerRun& p,
 void ScenarioRun::sendSeries(std::size_t index, int i) {
   const TimelineEntry& entry = s_.timeline[index];
   const auto& send = std::get<SendAction>(entry.action);
-  runSend(index, send, peerRun(entry.peer), i);
+  runSend(index, send, peers_[entry_peer_[index]], i);
   if (i + 1 >= send.count) return;
   const std::int64_t next = msToUs(entry.at_ms + send.every_ms * (i + 1));
   if (next > end_us_) return;

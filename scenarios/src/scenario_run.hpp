@@ -133,10 +133,14 @@ class ScenarioRun {
       return seq;
     }
   };
+  /// Messages of one content (payload hash) on a stream.
+  struct SentContent {
+    SeqQueue pending;        ///< sent, not read yet
+    std::uint64_t last = 0;  ///< sequence number of the last one read, 0 if none (from 1)
+  };
   struct SentIndex {
     std::uint64_t next_seq = 1;
-    std::unordered_map<std::uint64_t, SeqQueue> pending;    // hash -> seqs
-    std::unordered_map<std::uint64_t, std::uint64_t> last;  // hash -> seq
+    std::unordered_map<std::uint64_t, SentContent> by_hash;
   };
   /// Scheduled actions run only while the run lasts, even on a network that outlives it.
   struct ActionGate {
@@ -198,6 +202,8 @@ class ScenarioRun {
   LinkConditions outside_;
   /// Per peer index: the `session` expectations its game loop checks at every tick.
   std::vector<std::vector<std::size_t>> session_checks_;
+  /// Per timeline entry: the index of its peer (entries without a peer: 0, unused).
+  std::vector<std::size_t> entry_peer_;
 
   std::shared_ptr<ActionGate> gate_ = std::make_shared<ActionGate>();
   bool external_attached_ = false;
