@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace steamsim::scenario::detail {
 
@@ -24,9 +26,13 @@ SourcePos positionOf(std::string_view text, std::size_t offset) {
   return pos;
 }
 
-std::string escapePointerToken(std::string_view token) {
-  std::string out;
-  out.reserve(token.size());
+namespace {
+
+void appendPointerToken(std::string& out, std::string_view token) {
+  if (token.find_first_of("~/") == std::string_view::npos) {
+    out += token;
+    return;
+  }
   for (char c : token) {
     if (c == '~') {
       out += "~0";
@@ -36,8 +42,50 @@ std::string escapePointerToken(std::string_view token) {
       out += c;
     }
   }
+}
+
+// Objects up to this many members look for repeated keys by a linear scan; larger ones
+// index their keys.
+constexpr std::size_t kIndexKeysFrom = 16;
+
+}  // namespace
+
+std::string escapePointerToken(std::string_view token) {
+  std::string out;
+  out.reserve(token.size());
+  appendPointerToken(out, token);
   return out;
 }
+
+/// The keys of one object so far, with where each first appeared.
+class SeenKeys {
+ public:
+  const SourcePos* find(const std::string& key) const {
+    if (!many_.empty()) {
+      auto it = many_.find(key);
+      return it == many_.end() ? nullptr : &it->second;
+    }
+    for (const auto& [name, pos] : few_) {
+      if (name == key) return &pos;
+    }
+    return nullptr;
+  }
+  void add(std::string key, SourcePos pos) {
+    if (many_.empty() && few_.size() < kIndexKeysFrom) {
+      few_.emplace_back(std::move(key), pos);
+      return;
+    }
+    if (many_.empty()) {
+      for (auto& [name, first] : few_) many_.emplace(std::move(name), first);
+      few_.clear();
+    }
+    many_.emplace(std::move(key), pos);
+  }
+
+ private:
+  std::vector<std::pair<std::string, SourcePos>> few_;
+  std::unordered_map<std::string, SourcePos> many_;
+};
 
 class Scanner {
  public:
@@ -116,15 +164,22 @@ class Scanner {
 
   void object(const std::string& pointer) {
     advance();  // {
-    std::unordered_map<std::string, SourcePos> seen;
+    SeenKeys seen;
     skipSpace();
     while (!atEnd() && peek() != '}') {
       skipSpace();
       const SourcePos key_pos = pos_;
-      const std::string key = string();
-      const std::string member = pointer + "/" + escapePointerToken(key);
-      auto [it, inserted] = seen.emplace(key, key_pos);
-      if (!inserted) map_.duplicates_.push_back({member, key_pos, it->second});
+      std::string key = string();
+      std::string member;
+      member.reserve(pointer.size() + 1 + key.size());
+      member += pointer;
+      member += '/';
+      appendPointerToken(member, key);
+      if (const SourcePos* first = seen.find(key)) {
+        map_.duplicates_.push_back({member, key_pos, *first});
+      } else {
+        seen.add(std::move(key), key_pos);
+      }
       skipSpace();
       if (peek() == ':') advance();
       skipSpace();
@@ -249,6 +304,7 @@ class Scanner {
 
 SourceMap SourceMap::build(std::string_view text) {
   SourceMap map;
+  map.entries_.reserve(text.size() / 12);  // about one value per dozen bytes of JSON
   Scanner(text, map).run();
   return map;
 }
