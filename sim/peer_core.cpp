@@ -420,7 +420,7 @@ void PeerCore::onDatagram(std::span<const std::uint8_t> datagram, const SocketAd
 // ConnectionHost
 
 void PeerCore::sendDatagram(SteamId to, std::span<const std::uint8_t> datagram) {
-  world_.emit(steam_id_, to, datagram, last_link_);
+  world_.emit(steam_id_, to, datagram, recent_links_);
 }
 
 void PeerCore::deliverMessage(SteamId from, StreamMessage&& message, bool reliable, TimeUs t) {

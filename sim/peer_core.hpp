@@ -4,6 +4,7 @@
 // Implements the Messages API semantics; `steamsim::Peer` forwards to it under the world's
 // lock. A crash destroys the PeerCore; a restart makes a new one.
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -24,6 +25,12 @@ namespace steamsim::detail {
 
 class World;
 struct WorldLink;
+
+/// The links a peer sent its last datagrams on, most recent first (World's; a peer with one
+/// session sends data one way and acknowledgements the other way on two links).
+struct RecentLinks {
+  std::array<WorldLink*, 2> links{};
+};
 
 /// A signal waiting for runCallbacks(): a session request (the remote ID) or a failure.
 using PendingSignal = std::variant<SteamId, SessionFailed>;
@@ -110,7 +117,7 @@ class PeerCore final : public ConnectionHost {
   int last_channel_ = 0;
   MessageQueue* last_queue_ = nullptr;
   std::size_t unread_bytes_ = 0;
-  WorldLink* last_link_ = nullptr;  // the link this peer sent its last datagram on
+  RecentLinks recent_links_;
   std::deque<PendingSignal> signals_;
   std::vector<FinWait> fin_wait_;
   PeerCounters counters_;

@@ -268,7 +268,7 @@ void World::restart(SteamId steam_id) {
 // Datagrams
 
 void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagram,
-                 WorldLink*& last_link) {
+                 RecentLinks& recent) {
   const auto bytes = static_cast<std::uint32_t>(datagram.size());
   const std::int64_t type = datagram.size() > 5 ? datagram[5] : 0;
   const std::uint64_t outer_packet_id = trace_packet_id_;  // emitted while handling another
@@ -276,10 +276,15 @@ void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagra
   trace_packet_id_ = ++next_packet_id_;
   trace_packet_content_ = (trace_sink_ || config_.record_trace) ? packetContent(datagram) : 0;
   trace(TraceKind::DatagramSent, from, to, bytes, type, "sent");
-  if (last_link == nullptr || last_link->to != to || last_link->from != from) {
-    last_link = &linkFor(from, to);
+  auto& links = recent.links;
+  if (links[0] == nullptr || links[0]->to != to || links[0]->from != from) {
+    Link* found = links[1] != nullptr && links[1]->to == to && links[1]->from == from
+                      ? links[1]
+                      : &linkFor(from, to);
+    links[1] = links[0];
+    links[0] = found;
   }
-  Link& link = *last_link;
+  Link& link = *links[0];
   const ImpairmentVerdict verdict =
       link.impairment.apply(now_, datagram.size(), partitioned(from, to));
   if (verdict.drop != ImpairmentVerdict::Drop::None) {

@@ -42,10 +42,9 @@ class World : public std::enable_shared_from_this<World> {
   /// The socket address of a running peer, or null.
   const SocketAddress* addressOf(SteamId steam_id) const;
   /// A peer emits a datagram: impairment decides its fate; survivors are scheduled.
-  /// `last_link` is the sending peer's own memory of the link it used last (null at
-  /// first): a peer sending to the same remote again finds its link without a lookup.
-  void emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagram,
-            WorldLink*& last_link);
+  /// `recent` is the sending peer's own memory of the links it used last: a peer sending
+  /// to a recent remote again finds its link without a lookup.
+  void emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagram, RecentLinks& recent);
   void notePendingSignals(SteamId steam_id);
   /// Scratch for the frames of the datagram being handled (one at a time, lock held).
   wire::ParsedFrames& parsedFrames() { return parsed_frames_; }
