@@ -475,9 +475,11 @@ void ScenarioRun::runSend(std::size_t entry, const SendAction& send, PeerRun& p,
   const Stream stream{p.spec->steam_id, send.to.steam_id, send.channel};
   std::vector<std::uint8_t> bytes;
   std::uint64_t seq = 0;
+  SentIndex* index = nullptr;  // entries of sent_ are never erased
   {
     std::lock_guard lock(state_mutex_);
-    seq = sent_[stream].next_seq;
+    index = &sent_[stream];
+    seq = index->next_seq;
   }
   if (send.payload) {
     const std::string text = replaceIndex(*send.payload, i);
@@ -493,9 +495,8 @@ void ScenarioRun::runSend(std::size_t entry, const SendAction& send, PeerRun& p,
       send.channel);
   if (result == Result::OK) {
     std::lock_guard lock(state_mutex_);
-    SentIndex& index = sent_[stream];
-    ++index.next_seq;
-    index.by_hash[hashBytes(bytes.data(), bytes.size())].pending.seqs.push_back(seq);
+    ++index->next_seq;
+    index->by_hash[hashBytes(bytes.data(), bytes.size())].pending.push(seq);
   }
   const int code = static_cast<int>(result);
   if (send.expect_result) {

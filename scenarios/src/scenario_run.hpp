@@ -119,19 +119,38 @@ class ScenarioRun {
       return std::hash<std::uint64_t>()(h * 31U + static_cast<std::uint32_t>(std::get<2>(s)));
     }
   };
-  /// Sequence numbers of sent messages with the same content, oldest first (usually one).
-  struct SeqQueue {
-    std::vector<std::uint64_t> seqs;
-    std::size_t head = 0;
-    bool empty() const { return head == seqs.size(); }
+  /// Sequence numbers of sent messages with the same content, oldest first (usually one,
+  /// held without allocating).
+  class SeqQueue {
+   public:
+    bool empty() const { return !has_front_; }
+    void push(std::uint64_t seq) {
+      if (!has_front_) {
+        front_ = seq;
+        has_front_ = true;
+      } else {
+        rest_.push_back(seq);
+      }
+    }
     std::uint64_t pop() {
-      const std::uint64_t seq = seqs[head++];
-      if (head == seqs.size()) {
-        seqs.clear();
-        head = 0;
+      const std::uint64_t seq = front_;
+      if (head_ < rest_.size()) {
+        front_ = rest_[head_++];
+        if (head_ == rest_.size()) {
+          rest_.clear();
+          head_ = 0;
+        }
+      } else {
+        has_front_ = false;
       }
       return seq;
     }
+
+   private:
+    std::uint64_t front_ = 0;
+    bool has_front_ = false;
+    std::vector<std::uint64_t> rest_;  // after front_, from head_
+    std::size_t head_ = 0;
   };
   /// Messages of one content (payload hash) on a stream.
   struct SentContent {
