@@ -191,6 +191,9 @@ class Connection {
   // In flight, indexed by packet number - inflight_base_.
   std::deque<InFlight> inflight_;
   std::uint64_t inflight_base_ = 1;
+  // Numbers of the packets in inflight_ not acknowledged yet (unresolved or declared lost),
+  // ascending.
+  std::deque<std::uint64_t> unacked_;
   std::uint64_t scan_pn_ = 1;  // every packet below this number is settled
   std::uint64_t largest_acked_ = 0;
 

@@ -483,6 +483,49 @@ bool PacketWriter::writeAck(std::span<const PacketRange> ranges, std::uint64_t a
   return true;
 }
 
+void encodeAckTail(std::span<const PacketRange> ranges, AckTail& tail) {
+  tail.bytes.clear();
+  tail.ends.clear();
+  if (ranges.empty() || ranges[0].lo > ranges[0].hi) return;
+  std::array<std::uint8_t, 2 * kMaxVarintSize> pair{};
+  for (std::size_t i = 1; i < ranges.size(); ++i) {
+    const PacketRange& r = ranges[i];
+    const std::uint64_t prev_lo = ranges[i - 1].lo;
+    if (r.lo > r.hi || prev_lo < 2 || r.hi > prev_lo - 2) break;
+    std::size_t n = writeVarint(pair.data(), prev_lo - r.hi - 2);
+    n += writeVarint(pair.data() + n, r.hi - r.lo);
+    tail.bytes.insert(tail.bytes.end(), pair.begin(),
+                      pair.begin() + static_cast<std::ptrdiff_t>(n));
+    tail.ends.push_back(static_cast<std::uint16_t>(tail.bytes.size()));
+  }
+}
+
+bool PacketWriter::writeAck(std::span<const PacketRange> ranges, const AckTail& tail,
+                            std::uint64_t ack_delay_us) {
+  if (ranges.empty() || ranges[0].lo > ranges[0].hi) return false;
+  const std::uint64_t largest = ranges[0].hi;
+  const std::uint64_t first_len = ranges[0].hi - ranges[0].lo;
+  const std::size_t fixed =
+      1 + varintSize(largest) + varintSize(ack_delay_us) + varintSize(first_len);
+  // As many ranges as fit, as writeAck(ranges, ...) chooses them.
+  std::size_t count = 1 + tail.ends.size();
+  const auto bytesFor = [&](std::size_t n) {
+    return fixed + varintSize(n) + (n > 1 ? std::size_t{tail.ends[n - 2]} : 0);
+  };
+  while (count > 0 && bytesFor(count) > remaining()) --count;
+  if (count == 0) return false;
+
+  Emitter e(buffer_.data() + size_);
+  e.byte(static_cast<std::uint8_t>(FrameType::Ack));
+  e.varint(largest);
+  e.varint(ack_delay_us);
+  e.varint(count);
+  e.varint(first_len);
+  if (count > 1) e.bytes(std::span<const std::uint8_t>(tail.bytes.data(), tail.ends[count - 2]));
+  size_ += e.size();
+  return true;
+}
+
 bool PacketWriter::writeReliableSegment(std::uint64_t stream_offset,
                                         std::span<const std::uint8_t> data) {
   if (data.size() > std::numeric_limits<std::uint64_t>::max() - stream_offset) return false;
