@@ -312,6 +312,25 @@ void Connection::handleAck(const wire::AckFrame& ack, TimeUs now) {
   // (descending) are read only down to the oldest of them: the cost follows what changed,
   // not the length of the ack or of the in-flight window. Both lists are walked once from
   // their high ends, as in a merge.
+  //
+  // The ranges after the first are usually byte for byte those of the previous ack (the peer
+  // only extended its highest range): they acknowledged everything they could then, and no
+  // packet sent since lies below them, so only the first range is walked.
+  std::uint64_t first_length = 0;
+  const std::span<const std::uint8_t> tail =
+      ack.encoded_ranges.subspan(wire::readVarint(ack.encoded_ranges, first_length));
+  const std::uint64_t first_lo = ack.largest - first_length;
+  const bool same_tail = first_lo == last_ack_.first_lo &&
+                         ack.range_count == last_ack_.range_count &&
+                         tail.size() == last_ack_.tail_size &&
+                         std::equal(tail.begin(), tail.end(), last_ack_.tail.begin());
+  last_ack_.range_count = 0;  // unless remembered below
+  if (tail.size() <= last_ack_.tail.size()) {
+    last_ack_.first_lo = first_lo;
+    last_ack_.range_count = ack.range_count;
+    last_ack_.tail_size = tail.size();
+    std::copy(tail.begin(), tail.end(), last_ack_.tail.begin());
+  }
   std::size_t end = unacked_.size();  // unacked_[end..] lie above the current range
   ack.forEachRangeWhile([&](std::uint64_t lo, std::uint64_t hi) {
     while (end > 0 && unacked_[end - 1] > hi) --end;
@@ -338,7 +357,7 @@ void Connection::handleAck(const wire::AckFrame& ack, TimeUs now) {
                      unacked_.begin() + static_cast<std::ptrdiff_t>(end));
     }
     end = begin;
-    return end > 0;  // nothing unacknowledged lies below
+    return end > 0 && !same_tail;  // nothing unacknowledged lies below, or nothing new
   });
   largest_acked_ = std::max(largest_acked_, ack.largest);
   forgetSettled(now);
@@ -349,7 +368,7 @@ void Connection::forgetSettled(TimeUs now) {
   const TimeUs keep_lost = 2 * rtoUs() + 1'000'000;
   while (!inflight_.empty() && inflight_.front().resolved &&
          (inflight_.front().range_count == 0 || now >= inflight_.front().sent_at + keep_lost)) {
-    if (!unacked_.empty() && unacked_.front() == inflight_base_) unacked_.pop_front();
+    if (!unacked_.empty() && unacked_.front() == inflight_base_) unacked_.erase(unacked_.begin());
     inflight_.pop_front();
     ++inflight_base_;
   }

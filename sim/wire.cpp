@@ -205,6 +205,8 @@ class Cursor {
     if (ok()) error_ = error;
     return false;
   }
+  /// Moves past `count` bytes the caller read itself (at most what is left).
+  void advance(std::size_t count) { pos_ += count; }
 
  private:
   std::span<const std::uint8_t> in_;
@@ -222,13 +224,29 @@ void parseAck(Cursor& c, std::span<const std::uint8_t> in, AckFrame& ack) {
     c.fail(DecodeError::BadFrame);
     return;
   }
+  // The ranges are most of an ack: read them in a tight loop, one-byte varints inline and
+  // longer ones through the checked reader (the same checks and errors as Cursor::varint).
   const std::size_t ranges_begin = c.position();
+  const std::uint8_t* p = in.data() + ranges_begin;
+  const std::uint8_t* const end = in.data() + in.size();
+  const auto next = [&](std::uint64_t& value) {
+    if (p < end && *p < 0x80U) {
+      value = *p++;
+      return true;
+    }
+    std::size_t used = 0;
+    const DecodeError error =
+        readVarintChecked({p, static_cast<std::size_t>(end - p)}, value, used);
+    if (error != DecodeError::None) return c.fail(error);
+    p += used;
+    return true;
+  };
   std::uint64_t hi = ack.largest;
   std::uint64_t lo = 0;
   for (std::uint32_t i = 0; i < ack.range_count; ++i) {
     if (i > 0) {
       std::uint64_t gap = 0;
-      if (!c.varint(gap)) return;
+      if (!next(gap)) return;
       // next hi = previous lo - gap - 2, which must not go below zero.
       if (lo < 2 || gap > lo - 2) {
         c.fail(DecodeError::BadFrame);
@@ -237,14 +255,16 @@ void parseAck(Cursor& c, std::span<const std::uint8_t> in, AckFrame& ack) {
       hi = lo - gap - 2;
     }
     std::uint64_t len = 0;
-    if (!c.varint(len)) return;
+    if (!next(len)) return;
     if (len > hi) {
       c.fail(DecodeError::BadFrame);
       return;
     }
     lo = hi - len;
   }
-  ack.encoded_ranges = in.subspan(ranges_begin, c.position() - ranges_begin);
+  const auto size = static_cast<std::size_t>(p - (in.data() + ranges_begin));
+  c.advance(size);
+  ack.encoded_ranges = in.subspan(ranges_begin, size);
 }
 
 void parseReliable(Cursor& c, ReliableSegmentFrame& seg) {
