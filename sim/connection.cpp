@@ -78,6 +78,7 @@ void Connection::enter(Phase phase, TimeUs now, int reason, const std::string& d
     unreliable_pending_bytes_ = 0;
     nagle_marks_.clear();
     inflight_.clear();
+    unacked_.clear();
     ack_pending_ = false;
   }
   const ConnectionState after = apiState();
@@ -307,12 +308,37 @@ void Connection::onPacket(const wire::PacketHeader& header, std::span<const std:
 }
 
 void Connection::handleAck(const wire::AckFrame& ack, TimeUs now) {
-  const std::uint64_t base = inflight_base_;
-  const std::uint64_t limit = base + inflight_.size();  // exclusive
-  ack.forEachRange([&](std::uint64_t lo, std::uint64_t hi) {
-    for (std::uint64_t pn = std::max(lo, base); pn <= hi && pn < limit; ++pn) {
-      InFlight& packet = inflight_[static_cast<std::size_t>(pn - base)];
-      if (packet.acked) continue;
+  // Only packets not acknowledged yet are visited (unacked_, ascending), and the ranges
+  // (descending) are read only down to the oldest of them: the cost follows what changed,
+  // not the length of the ack or of the in-flight window. Both lists are walked once from
+  // their high ends, as in a merge.
+  //
+  // The ranges after the first are usually byte for byte those of the previous ack (the peer
+  // only extended its highest range): they acknowledged everything they could then, and no
+  // packet sent since lies below them, so only the first range is walked.
+  std::uint64_t first_length = 0;
+  const std::span<const std::uint8_t> tail =
+      ack.encoded_ranges.subspan(wire::readVarint(ack.encoded_ranges, first_length));
+  const std::uint64_t first_lo = ack.largest - first_length;
+  const bool same_tail = first_lo == last_ack_.first_lo &&
+                         ack.range_count == last_ack_.range_count &&
+                         tail.size() == last_ack_.tail_size &&
+                         std::equal(tail.begin(), tail.end(), last_ack_.tail.begin());
+  last_ack_.range_count = 0;  // unless remembered below
+  if (tail.size() <= last_ack_.tail.size()) {
+    last_ack_.first_lo = first_lo;
+    last_ack_.range_count = ack.range_count;
+    last_ack_.tail_size = tail.size();
+    std::copy(tail.begin(), tail.end(), last_ack_.tail.begin());
+  }
+  std::size_t end = unacked_.size();  // unacked_[end..] lie above the current range
+  ack.forEachRangeWhile([&](std::uint64_t lo, std::uint64_t hi) {
+    while (end > 0 && unacked_[end - 1] > hi) --end;
+    std::size_t begin = end;
+    while (begin > 0 && unacked_[begin - 1] >= lo) --begin;
+    for (std::size_t k = begin; k < end; ++k) {  // ascending, as the packets were sent
+      const std::uint64_t pn = unacked_[k];
+      InFlight& packet = inflight_[static_cast<std::size_t>(pn - inflight_base_)];
       for (std::uint8_t i = 0; i < packet.range_count; ++i) {
         reliable_out_.onAcked(packet.ranges[i].lo, packet.ranges[i].hi);
       }
@@ -326,6 +352,12 @@ void Connection::handleAck(const wire::AckFrame& ack, TimeUs now) {
       packet.resolved = true;
       packet.acked = true;
     }
+    if (begin < end) {
+      unacked_.erase(unacked_.begin() + static_cast<std::ptrdiff_t>(begin),
+                     unacked_.begin() + static_cast<std::ptrdiff_t>(end));
+    }
+    end = begin;
+    return end > 0 && !same_tail;  // nothing unacknowledged lies below, or nothing new
   });
   largest_acked_ = std::max(largest_acked_, ack.largest);
   forgetSettled(now);
@@ -336,6 +368,7 @@ void Connection::forgetSettled(TimeUs now) {
   const TimeUs keep_lost = 2 * rtoUs() + 1'000'000;
   while (!inflight_.empty() && inflight_.front().resolved &&
          (inflight_.front().range_count == 0 || now >= inflight_.front().sent_at + keep_lost)) {
+    if (!unacked_.empty() && unacked_.front() == inflight_base_) unacked_.erase(unacked_.begin());
     inflight_.pop_front();
     ++inflight_base_;
   }
@@ -506,7 +539,7 @@ bool Connection::buildAndSendPacket(TimeUs now, bool ping, bool with_data) {
 
   if (ack_pending_ && !tracker_.ranges().empty()) {
     const TimeUs delay = std::max<TimeUs>(now - largest_received_at_, 0);
-    if (writer.writeAck(tracker_.ranges(), static_cast<std::uint64_t>(delay))) {
+    if (writer.writeAck(tracker_.ranges(), tracker_.ackTail(), static_cast<std::uint64_t>(delay))) {
       ack_pending_ = false;
       ack_deadline_ = kNever;
     }
@@ -571,6 +604,7 @@ bool Connection::buildAndSendPacket(TimeUs now, bool ping, bool with_data) {
   record.ack_eliciting = eliciting;
   if (inflight_.empty()) inflight_base_ = header.packet_number;
   inflight_.push_back(record);
+  unacked_.push_back(header.packet_number);
   pace_tokens_ -= static_cast<double>(size);
   traffic_.countOut(now, size);
   if (eliciting && reply_deadline_ == 0) {

@@ -191,6 +191,17 @@ class Connection {
   // In flight, indexed by packet number - inflight_base_.
   std::deque<InFlight> inflight_;
   std::uint64_t inflight_base_ = 1;
+  // Numbers of the packets in inflight_ not acknowledged yet (unresolved or declared lost),
+  // ascending.
+  std::vector<std::uint64_t> unacked_;
+  // The ranges of the last ack handled, after its first (wire::AckFrame's encoding).
+  struct LastAck {
+    std::uint64_t first_lo = 0;     // low end of its first range
+    std::uint32_t range_count = 0;  // 0: none remembered
+    std::size_t tail_size = 0;
+    std::array<std::uint8_t, 256> tail{};
+  };
+  LastAck last_ack_;
   std::uint64_t scan_pn_ = 1;  // every packet below this number is settled
   std::uint64_t largest_acked_ = 0;
 

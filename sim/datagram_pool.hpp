@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "datagram_tag.hpp"
+#include "udp_endpoint.hpp"
 #include "wire.hpp"
 
 namespace steamsim::detail {
@@ -23,6 +24,22 @@ class DatagramPool {
     std::uint16_t size = 0;           ///< of the wire datagram, without the tag
     std::uint64_t packet_id = 0;      ///< TraceEvent::packet_id of the datagram it holds
     std::uint8_t packet_content = 0;  ///< TraceEvent::packet_content
+
+    /// Where its copy through the kernel stands (see World's datagram path).
+    enum class Copy : std::uint8_t {
+      None,     ///< not written (yet, or for a socket that has closed since)
+      Queued,   ///< waiting for the next write pass
+      Arrived,  ///< written and read back: `bytes` are the bytes read
+      Lost,     ///< written, never read back (the kernel dropped it)
+      Refused,  ///< the kernel refused to send it
+    };
+    Copy copy = Copy::None;
+    std::uint64_t write_id = 0;           ///< the queued write that is current (0: none)
+    std::uint32_t source_generation = 0;  ///< the sockets it is (to be) written through
+    std::uint32_t target_generation = 0;
+    SocketAddress source;     ///< the sending socket's address, once written
+    SocketAddress target;     ///< the receiving socket's address, once written
+    SocketAddress read_from;  ///< the sender the read told, once Arrived
   };
 
   /// A free slot holding a copy of `datagram` (truncated to kMaxDatagram).
@@ -39,10 +56,15 @@ class DatagramPool {
     const std::size_t n = std::min(datagram.size(), std::size_t{wire::kMaxDatagram});
     std::copy_n(datagram.begin(), n, slot.bytes.begin());
     slot.size = static_cast<std::uint16_t>(n);
+    slot.copy = Slot::Copy::None;
+    slot.write_id = 0;
     return index;
   }
   Slot& operator[](std::uint32_t index) { return slots_[index]; }
-  void release(std::uint32_t index) { free_.push_back(index); }
+  void release(std::uint32_t index) {
+    slots_[index].write_id = 0;  // a queued write of it is void
+    free_.push_back(index);
+  }
 
  private:
   std::deque<Slot> slots_;

@@ -56,10 +56,11 @@ void PacketTracker::addToRanges(std::uint64_t number) {
   // ranges_ is descending; find the first range that reaches down to number + 1.
   auto it = ranges_.begin();
   while (it != ranges_.end() && it->lo > number + 1) ++it;
+  if (it != ranges_.end() && number >= it->lo && number <= it->hi) return;
+  // Only the next packet in order, growing the highest range upwards, keeps the tail.
+  if (it != ranges_.begin() || it == ranges_.end() || number != it->hi + 1) tail_stale_ = true;
   if (it == ranges_.end()) {
     ranges_.push_back(wire::PacketRange{number, number});
-  } else if (number >= it->lo && number <= it->hi) {
-    return;
   } else if (number + 1 == it->lo) {
     it->lo = number;
     auto below = std::next(it);
@@ -73,6 +74,14 @@ void PacketTracker::addToRanges(std::uint64_t number) {
     ranges_.insert(it, wire::PacketRange{number, number});
   }
   if (ranges_.size() > kMaxRanges) ranges_.pop_back();
+}
+
+const wire::AckTail& PacketTracker::ackTail() {
+  if (tail_stale_) {
+    wire::encodeAckTail(ranges_, tail_);
+    tail_stale_ = false;
+  }
+  return tail_;
 }
 
 PacketTracker::Anomalies PacketTracker::takeAnomalies() {

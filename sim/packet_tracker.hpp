@@ -23,6 +23,9 @@ class PacketTracker {
   std::uint64_t largest() const { return largest_; }
   /// Ranges received, highest first (at most kMaxRanges), for Ack frames.
   std::span<const wire::PacketRange> ranges() const { return ranges_; }
+  /// wire::encodeAckTail(ranges()), re-encoded only when a range other than the highest
+  /// one's upper end changed (the common case, the next packet in order, changes nothing).
+  const wire::AckTail& ackTail();
 
   /// Sequence anomalies since the last `takeAnomalies`.
   struct Anomalies {
@@ -41,6 +44,8 @@ class PacketTracker {
   std::uint64_t largest_ = 0;
   std::array<std::uint64_t, 2> seen_{};  // bit i: largest_ - i received
   std::vector<wire::PacketRange> ranges_;
+  wire::AckTail tail_;
+  bool tail_stale_ = true;
   Anomalies anomalies_;
 };
 

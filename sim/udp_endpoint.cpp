@@ -10,6 +10,7 @@
 #include "udp_endpoint.hpp"
 
 #include <algorithm>
+#include <array>
 #include <asio/io_context.hpp>
 #include <asio/ip/address.hpp>
 #include <asio/ip/udp.hpp>
@@ -25,6 +26,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -261,6 +263,100 @@ std::optional<UdpEndpoint::Received> UdpEndpoint::tryReceive(std::span<std::uint
     if (!isTransientReceiveError(ec)) return std::nullopt;  // would_block or a real error
   }
   return std::nullopt;
+#endif
+}
+
+std::size_t UdpEndpoint::sendBatch(std::span<const Outgoing> datagrams) {
+#ifdef __linux__
+  std::size_t done = 0;
+  while (done < datagrams.size()) {
+    const std::size_t n = std::min(datagrams.size() - done, kBatch);
+    // Only the first n entries are set up and used (no clearing of the rest).
+    std::array<sockaddr_storage, kBatch> to;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+    std::array<iovec, kBatch> iov;            // NOLINT(cppcoreguidelines-pro-type-member-init)
+    std::array<mmsghdr, kBatch> headers;      // NOLINT(cppcoreguidelines-pro-type-member-init)
+    for (std::size_t i = 0; i < n; ++i) {
+      const Outgoing& d = datagrams[done + i];
+      headers[i].msg_hdr = msghdr{};
+      iov[i].iov_base = const_cast<std::uint8_t*>(d.bytes.data());
+      iov[i].iov_len = d.bytes.size();
+      headers[i].msg_hdr.msg_name = &to[i];
+      headers[i].msg_hdr.msg_namelen = toNative(*d.to, to[i]);
+      headers[i].msg_hdr.msg_iov = &iov[i];
+      headers[i].msg_hdr.msg_iovlen = 1;
+    }
+    int sent = 0;
+    do {
+      sent = ::sendmmsg(impl_->socket.native_handle(), headers.data(), static_cast<unsigned>(n), 0);
+    } while (sent < 0 && errno == EINTR);
+    if (sent <= 0) return done;
+    for (int i = 0; i < sent; ++i) {  // a datagram is sent whole or not at all
+      if (headers[static_cast<std::size_t>(i)].msg_len !=
+          iov[static_cast<std::size_t>(i)].iov_len) {
+        return done + static_cast<std::size_t>(i);
+      }
+    }
+    done += static_cast<std::size_t>(sent);
+    if (static_cast<std::size_t>(sent) < n) return done;
+  }
+  return done;
+#else
+  for (std::size_t i = 0; i < datagrams.size(); ++i) {
+    if (!sendTo(*datagrams[i].to, datagrams[i].bytes)) return i;
+  }
+  return datagrams.size();
+#endif
+}
+
+std::size_t UdpEndpoint::receiveBatch(std::span<const std::span<std::uint8_t>> buffers,
+                                      std::span<Received> out) {
+  const std::size_t capacity = std::min({buffers.size(), out.size(), kBatch});
+#ifdef __linux__
+  // Bounded: skip a few stale ICMP reports, never spin.
+  constexpr int kMaxAttempts = 8;
+  // Only the first `capacity` entries are set up and used (no clearing of the rest).
+  std::array<sockaddr_storage, kBatch> from;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+  std::array<iovec, kBatch> iov;              // NOLINT(cppcoreguidelines-pro-type-member-init)
+  std::array<mmsghdr, kBatch> headers;        // NOLINT(cppcoreguidelines-pro-type-member-init)
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    for (std::size_t i = 0; i < capacity; ++i) {
+      iov[i].iov_base = buffers[i].data();
+      iov[i].iov_len = buffers[i].size();
+      headers[i].msg_hdr = msghdr{};
+      headers[i].msg_hdr.msg_name = &from[i];
+      headers[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+      headers[i].msg_hdr.msg_iov = &iov[i];
+      headers[i].msg_hdr.msg_iovlen = 1;
+    }
+    const int got =
+        ::recvmmsg(impl_->socket.native_handle(), headers.data(), static_cast<unsigned>(capacity),
+                   MSG_DONTWAIT | receiveFlags(), nullptr);
+    if (got < 0) {
+      if (errno != EINTR && errno != ECONNREFUSED && errno != ECONNRESET) return 0;
+      continue;
+    }
+    // Keep the IP datagrams (anything else cannot be ours), moved down over skipped ones.
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(got); ++i) {
+      Received received{headers[i].msg_len, {}};
+      if (!fromNative(from[i], received.from)) continue;
+      if (kept != i) {
+        const std::size_t size = std::min<std::size_t>(received.size, buffers[i].size());
+        std::copy_n(buffers[i].begin(), size, buffers[kept].begin());
+      }
+      out[kept++] = received;
+    }
+    if (kept > 0 || got == 0) return kept;
+  }
+  return 0;
+#else
+  std::size_t n = 0;
+  while (n < capacity) {
+    const auto received = tryReceive(buffers[n]);
+    if (!received) break;
+    out[n++] = *received;
+  }
+  return n;
 #endif
 }
 

@@ -48,6 +48,25 @@ class UdpEndpoint {
   /// are truncated to it and reported with their true size when the OS tells it.
   std::optional<Received> tryReceive(std::span<std::uint8_t> buffer);
 
+  /// One datagram to send with sendBatch.
+  struct Outgoing {
+    const SocketAddress* to = nullptr;
+    std::span<const std::uint8_t> bytes;
+  };
+  /// Sends `datagrams` in order with as few system calls as the OS allows (one sendmmsg per
+  /// up to kBatch on Linux). \return how many were sent before the first one the kernel
+  /// refused; that one was not sent and the ones after it were not tried.
+  std::size_t sendBatch(std::span<const Outgoing> datagrams);
+
+  /// Reads up to `buffers.size()` (at most kBatch) waiting datagrams without blocking, with
+  /// one recvmmsg on Linux: datagram i into buffers[i], described by out[i] (truncated and
+  /// reported as tryReceive does). \return how many were read; 0 if none was waiting.
+  std::size_t receiveBatch(std::span<const std::span<std::uint8_t>> buffers,
+                           std::span<Received> out);
+
+  /// Most datagrams sendBatch and receiveBatch hand to one system call.
+  static constexpr std::size_t kBatch = 64;
+
   /// Blocks until a datagram is waiting or `timeout` passes. \return true if readable.
   bool waitReadable(std::chrono::milliseconds timeout);
 
@@ -59,6 +78,11 @@ class UdpEndpoint {
   /// the network's socket I/O touches them.
   std::uint32_t own_written = 0;
   std::uint32_t own_read = 0;
+  /// Scratch for the network's write pass (its group index for this socket, or kNoGroup
+  /// outside a pass); only the thread doing socket I/O touches it.
+  static constexpr std::uint32_t kNoGroup = 0xFFFFFFFFU;
+  std::uint32_t source_group = kNoGroup;
+  std::uint32_t target_group = kNoGroup;
 
  private:
   struct Impl;

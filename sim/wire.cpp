@@ -205,6 +205,8 @@ class Cursor {
     if (ok()) error_ = error;
     return false;
   }
+  /// Moves past `count` bytes the caller read itself (at most what is left).
+  void advance(std::size_t count) { pos_ += count; }
 
  private:
   std::span<const std::uint8_t> in_;
@@ -222,13 +224,29 @@ void parseAck(Cursor& c, std::span<const std::uint8_t> in, AckFrame& ack) {
     c.fail(DecodeError::BadFrame);
     return;
   }
+  // The ranges are most of an ack: read them in a tight loop, one-byte varints inline and
+  // longer ones through the checked reader (the same checks and errors as Cursor::varint).
   const std::size_t ranges_begin = c.position();
+  const std::uint8_t* p = in.data() + ranges_begin;
+  const std::uint8_t* const end = in.data() + in.size();
+  const auto next = [&](std::uint64_t& value) {
+    if (p < end && *p < 0x80U) {
+      value = *p++;
+      return true;
+    }
+    std::size_t used = 0;
+    const DecodeError error =
+        readVarintChecked({p, static_cast<std::size_t>(end - p)}, value, used);
+    if (error != DecodeError::None) return c.fail(error);
+    p += used;
+    return true;
+  };
   std::uint64_t hi = ack.largest;
   std::uint64_t lo = 0;
   for (std::uint32_t i = 0; i < ack.range_count; ++i) {
     if (i > 0) {
       std::uint64_t gap = 0;
-      if (!c.varint(gap)) return;
+      if (!next(gap)) return;
       // next hi = previous lo - gap - 2, which must not go below zero.
       if (lo < 2 || gap > lo - 2) {
         c.fail(DecodeError::BadFrame);
@@ -237,14 +255,16 @@ void parseAck(Cursor& c, std::span<const std::uint8_t> in, AckFrame& ack) {
       hi = lo - gap - 2;
     }
     std::uint64_t len = 0;
-    if (!c.varint(len)) return;
+    if (!next(len)) return;
     if (len > hi) {
       c.fail(DecodeError::BadFrame);
       return;
     }
     lo = hi - len;
   }
-  ack.encoded_ranges = in.subspan(ranges_begin, c.position() - ranges_begin);
+  const auto size = static_cast<std::size_t>(p - (in.data() + ranges_begin));
+  c.advance(size);
+  ack.encoded_ranges = in.subspan(ranges_begin, size);
 }
 
 void parseReliable(Cursor& c, ReliableSegmentFrame& seg) {
@@ -479,6 +499,49 @@ bool PacketWriter::writeAck(std::span<const PacketRange> ranges, std::uint64_t a
     if (i > 0) e.varint(ranges[i - 1].lo - ranges[i].hi - 2);
     e.varint(ranges[i].hi - ranges[i].lo);
   }
+  size_ += e.size();
+  return true;
+}
+
+void encodeAckTail(std::span<const PacketRange> ranges, AckTail& tail) {
+  tail.bytes.clear();
+  tail.ends.clear();
+  if (ranges.empty() || ranges[0].lo > ranges[0].hi) return;
+  std::array<std::uint8_t, 2 * kMaxVarintSize> pair{};
+  for (std::size_t i = 1; i < ranges.size(); ++i) {
+    const PacketRange& r = ranges[i];
+    const std::uint64_t prev_lo = ranges[i - 1].lo;
+    if (r.lo > r.hi || prev_lo < 2 || r.hi > prev_lo - 2) break;
+    std::size_t n = writeVarint(pair.data(), prev_lo - r.hi - 2);
+    n += writeVarint(pair.data() + n, r.hi - r.lo);
+    tail.bytes.insert(tail.bytes.end(), pair.begin(),
+                      pair.begin() + static_cast<std::ptrdiff_t>(n));
+    tail.ends.push_back(static_cast<std::uint16_t>(tail.bytes.size()));
+  }
+}
+
+bool PacketWriter::writeAck(std::span<const PacketRange> ranges, const AckTail& tail,
+                            std::uint64_t ack_delay_us) {
+  if (ranges.empty() || ranges[0].lo > ranges[0].hi) return false;
+  const std::uint64_t largest = ranges[0].hi;
+  const std::uint64_t first_len = ranges[0].hi - ranges[0].lo;
+  const std::size_t fixed =
+      1 + varintSize(largest) + varintSize(ack_delay_us) + varintSize(first_len);
+  // As many ranges as fit, as writeAck(ranges, ...) chooses them.
+  std::size_t count = 1 + tail.ends.size();
+  const auto bytesFor = [&](std::size_t n) {
+    return fixed + varintSize(n) + (n > 1 ? std::size_t{tail.ends[n - 2]} : 0);
+  };
+  while (count > 0 && bytesFor(count) > remaining()) --count;
+  if (count == 0) return false;
+
+  Emitter e(buffer_.data() + size_);
+  e.byte(static_cast<std::uint8_t>(FrameType::Ack));
+  e.varint(largest);
+  e.varint(ack_delay_us);
+  e.varint(count);
+  e.varint(first_len);
+  if (count > 1) e.bytes(std::span<const std::uint8_t>(tail.bytes.data(), tail.ends[count - 2]));
   size_ += e.size();
   return true;
 }

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "steamsim/types.hpp"
 
@@ -71,6 +72,9 @@ struct AckFrame {
   /// Calls `visit(lo, hi)` for each range, highest first. Only valid on decoded frames.
   template <typename Visitor>
   void forEachRange(Visitor&& visit) const;
+  /// As forEachRange, but stops as soon as `visit(lo, hi)` returns false.
+  template <typename Visitor>
+  void forEachRangeWhile(Visitor&& visit) const;
 };
 
 /// One inclusive range of packet numbers, for writing acks.
@@ -78,6 +82,18 @@ struct PacketRange {
   std::uint64_t lo = 0;
   std::uint64_t hi = 0;
 };
+
+/// The encoded Ack ranges after the first (gap and length varints, see AckFrame), which do
+/// not change while only the highest range grows: a receiver keeps them between acks.
+struct AckTail {
+  std::vector<std::uint8_t> bytes;
+  /// ends[i]: bytes of the ranges 1..i+1; one entry per range the list holds after the first.
+  std::vector<std::uint16_t> ends;
+};
+
+/// Encodes `ranges[1..]` (descending, disjoint) into `tail`, stopping at the first range that
+/// is not strictly below the previous one with a gap (PacketWriter::writeAck's rule).
+void encodeAckTail(std::span<const PacketRange> ranges, AckTail& tail);
 
 struct ReliableSegmentFrame {
   std::uint64_t stream_offset = 0;
@@ -130,6 +146,9 @@ class PacketWriter {
 
   /// Writes as many of `ranges` (descending, disjoint) as fit; false if not even one.
   bool writeAck(std::span<const PacketRange> ranges, std::uint64_t ack_delay_us);
+  /// The same bytes as writeAck(ranges, ...) with `tail` = encodeAckTail(ranges), copied.
+  bool writeAck(std::span<const PacketRange> ranges, const AckTail& tail,
+                std::uint64_t ack_delay_us);
   bool writeReliableSegment(std::uint64_t stream_offset, std::span<const std::uint8_t> data);
   /// Writes a whole message (fragment_offset 0, data = message) or a fragment.
   bool writeUnreliable(std::uint64_t message_number, std::int32_t channel,
@@ -211,22 +230,41 @@ constexpr std::int64_t unzigzag(std::uint64_t v) {
 /// CRC-32C (Castagnoli).
 std::uint32_t crc32c(std::span<const std::uint8_t> data);
 
+namespace detail_varint {
+/// Reads a varint already validated by `decode` (one byte in the common case).
+inline std::size_t readValidated(std::span<const std::uint8_t> in, std::uint64_t& value) {
+  if (!in.empty() && in[0] < 0x80U) {
+    value = in[0];
+    return 1;
+  }
+  return readVarint(in, value);
+}
+}  // namespace detail_varint
+
 template <typename Visitor>
-void AckFrame::forEachRange(Visitor&& visit) const {
+void AckFrame::forEachRangeWhile(Visitor&& visit) const {
   std::span<const std::uint8_t> in = encoded_ranges;
   std::uint64_t hi = largest;
   for (std::uint32_t i = 0; i < range_count; ++i) {
     if (i > 0) {
       std::uint64_t gap = 0;
-      in = in.subspan(readVarint(in, gap));
+      in = in.subspan(detail_varint::readValidated(in, gap));
       hi = hi - gap - 2;  // validated by decode: no underflow
     }
     std::uint64_t len = 0;
-    in = in.subspan(readVarint(in, len));
+    in = in.subspan(detail_varint::readValidated(in, len));
     const std::uint64_t lo = hi - len;
-    visit(lo, hi);
+    if (!visit(lo, hi)) return;
     hi = lo;
   }
+}
+
+template <typename Visitor>
+void AckFrame::forEachRange(Visitor&& visit) const {
+  forEachRangeWhile([&](std::uint64_t lo, std::uint64_t hi) {
+    visit(lo, hi);
+    return true;
+  });
 }
 
 }  // namespace steamsim::detail::wire

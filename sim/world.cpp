@@ -308,23 +308,40 @@ void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagra
     trace(i == 0 ? TraceKind::DatagramDelayed : TraceKind::DatagramDuplicated, from, to, bytes,
           copy.deliver_at - now_,
           i == 0 ? (copy.reordered ? "reordered" : "delayed") : "duplicate");
+    const auto [source, target] = endsOf(link);
+    if (source != nullptr && target != nullptr && source->core && target->core) {
+      queueWrite(slot, link, *source, *target);
+    }
     scheduler_.schedule(std::max(copy.deliver_at, now_), link.id, slot);
   }
   trace_packet_id_ = outer_packet_id;
   trace_packet_content_ = outer_content;
 }
 
-void World::deliver(Link& link, std::uint32_t slot_index) {
+std::pair<World::PeerSlot*, World::PeerSlot*> World::endsOf(Link& link) {
   if (link.from_slot == nullptr) {
     if (auto it = peer_index_.find(link.from); it != peer_index_.end()) link.from_slot = it->second;
   }
   if (link.to_slot == nullptr) {
     if (auto it = peer_index_.find(link.to); it != peer_index_.end()) link.to_slot = it->second;
   }
-  PeerSlot* const source = link.from_slot;
-  PeerSlot* const destination = link.to_slot;
-  const bool reachable =
-      source != nullptr && source->core && destination != nullptr && destination->core;
+  return {link.from_slot, link.to_slot};
+}
+
+void World::queueWrite(std::uint32_t slot_index, Link& link, const PeerSlot& source,
+                       const PeerSlot& target) {
+  DatagramPool::Slot& slot = pool_[slot_index];
+  slot.source_generation = source.generation;
+  slot.target_generation = target.generation;
+  if (slot.copy == DatagramPool::Slot::Copy::Queued && slot.write_id != 0) return;
+  slot.copy = DatagramPool::Slot::Copy::Queued;
+  slot.write_id = ++next_write_id_;
+  writes_.push_back(PendingWrite{slot_index, slot.write_id, &link});
+}
+
+void World::deliver(Link& link, std::uint32_t slot_index) {
+  const auto [src, dst] = endsOf(link);
+  const bool reachable = src != nullptr && src->core && dst != nullptr && dst->core;
   if (!reachable) {
     ++link.impairment.counters().undeliverable;
     trace_packet_id_ = pool_[slot_index].packet_id;
@@ -336,15 +353,21 @@ void World::deliver(Link& link, std::uint32_t slot_index) {
     pool_.release(slot_index);
     return;
   }
+  // Its copy through the kernel must have crossed the peers' current sockets: if either
+  // closed since (or the kernel refused it then), it is written again now.
+  DatagramPool::Slot& slot = pool_[slot_index];
+  using Copy = DatagramPool::Slot::Copy;
+  const bool current =
+      slot.source_generation == src->generation && slot.target_generation == dst->generation;
+  if (slot.copy == Copy::None || slot.copy == Copy::Refused || !current) {
+    if (slot.copy != Copy::Queued) slot.copy = Copy::None;
+    queueWrite(slot_index, link, *src, *dst);
+  }
   Transfer& t = transfers_.emplace_back();
-  t.from = source->core->sharedEndpoint();
-  t.to = destination->core->sharedEndpoint();
-  t.to_address = t.to->localAddress();
   t.link = &link;
-  t.destination = destination;
-  t.generation = destination->generation;
+  t.destination = dst;
+  t.generation = dst->generation;
   t.slot = slot_index;
-  t.bytes = &pool_[slot_index];  // looked up here: the pool's index may change unlocked
 }
 
 bool World::runOneEvent(std::unique_lock<std::mutex>& lock, TimeUs limit) {
@@ -355,76 +378,235 @@ bool World::runOneEvent(std::unique_lock<std::mutex>& lock, TimeUs limit) {
 }
 
 void World::transferQueued(std::unique_lock<std::mutex>& lock) {
-  // Socket system calls run with the lock released; one thread at a time does them, so the
-  // datagrams of ours on a socket are read back in the order they were written.
-  io_busy_ = true;
-  transferring_.swap(transfers_);
-  lock.unlock();
-  reads_.clear();
-  read_used_ = 0;
-  for (Transfer& t : transferring_) transfer(t);
-  lock.lock();
+  // A write pass is needed when a due datagram's copy is still queued; it writes every
+  // queued datagram (due now or later), so most deliveries find theirs already read back.
+  bool need_pass = false;
+  for (const Transfer& t : transfers_) {
+    need_pass = need_pass || pool_[t.slot].copy == DatagramPool::Slot::Copy::Queued;
+  }
+  if (need_pass) {
+    // Socket system calls run with the lock released; one thread at a time does them, so
+    // the datagrams of ours on a socket are read back in the order they were written.
+    io_busy_ = true;
+    transferring_.swap(transfers_);
+    prepareWrites();
+    lock.unlock();
+    writePass();
+    lock.lock();
+    settleReads();
+    io_busy_ = false;
+    io_done_.notify_all();
+  } else {
+    transferring_.swap(transfers_);
+  }
   for (Transfer& t : transferring_) settle(t);
   transferring_.clear();
-  io_busy_ = false;
-  io_done_.notify_all();
 }
 
-void World::transfer(Transfer& t) {
-  // The one place a datagram of this network is written to a socket.
-  DatagramPool::Slot& slot = *t.bytes;  // slots never move; this one is ours until settled
-  const std::uint32_t sequence = t.to->own_written + 1;
-  DatagramTag{nonce_, sequence}.writeTo(slot.bytes.data() + slot.size);
-  t.written = t.from->sendTo(
-      t.to_address, std::span<const std::uint8_t>(slot.bytes.data(),
-                                                  std::size_t{slot.size} + DatagramTag::kBytes));
-  if (t.written) t.to->own_written = sequence;
-  t.reads_begin = reads_.size();
-  drain(*t.to, t);
-  t.reads_end = reads_.size();
-}
-
-std::span<std::uint8_t> World::readSpace() {
-  if (read_bytes_.size() < read_used_ + kReadRoom) {
-    read_bytes_.resize(std::max(read_bytes_.size() * 2, read_used_ + kReadRoom));
+void World::prepareWrites() {
+  outgoing_.clear();
+  for (const PendingWrite& w : writes_) {
+    DatagramPool::Slot& slot = pool_[w.slot];
+    if (slot.write_id != w.write_id || slot.copy != DatagramPool::Slot::Copy::Queued) continue;
+    const auto [src, dst] = endsOf(*w.link);
+    slot.copy = DatagramPool::Slot::Copy::None;  // unless written below
+    if (src == nullptr || dst == nullptr || !src->core || !dst->core ||
+        src->generation != slot.source_generation || dst->generation != slot.target_generation) {
+      continue;  // a socket closed: its delivery writes it again, or finds it undeliverable
+    }
+    Outgoing& o = outgoing_.emplace_back();
+    o.slot = w.slot;
+    o.bytes = &slot;  // looked up here: the pool's index may change unlocked
+    o.from = src->core->sharedEndpoint();
+    o.to = dst->core->sharedEndpoint();
+    slot.source = o.from->localAddress();
+    slot.target = o.to->localAddress();
+    // Group by receiving socket, for reading back.
+    if (o.to->target_group == UdpEndpoint::kNoGroup) {
+      o.to->target_group = static_cast<std::uint32_t>(targets_.size());
+      ReadTarget& target = targets_.emplace_back();
+      target.endpoint = o.to;
+      target.destination = dst;
+      target.generation = dst->generation;
+    }
+    o.group = o.to->target_group;
   }
-  return {read_bytes_.data() + read_used_, kReadRoom};
+  writes_.clear();
 }
 
-void World::drain(UdpEndpoint& endpoint, Transfer& t) {
-  // The one place datagrams are read from a peer's socket: everything up to and including
-  // the last datagram of ours written to it, in arrival order, bounded (see kMaxWaits).
+void World::writePass() {
+  // Group by sending socket (one batch each), keeping the order within each (a counting
+  // sort: group_starts_ holds each group's first position in send_order_).
+  group_starts_.clear();
+  for (Outgoing& o : outgoing_) {
+    if (o.from->source_group == UdpEndpoint::kNoGroup) {
+      o.from->source_group = static_cast<std::uint32_t>(group_starts_.size());
+      group_starts_.push_back(0);
+    }
+    ++group_starts_[o.from->source_group];
+  }
+  std::uint32_t position = 0;
+  for (std::uint32_t& start : group_starts_) {
+    const std::uint32_t count = start;
+    start = position;
+    position += count;
+  }
+  send_order_.resize(outgoing_.size());
+  for (std::uint32_t i = 0; i < outgoing_.size(); ++i) {
+    send_order_[group_starts_[outgoing_[i].from->source_group]++] = i;
+  }
+  for (Outgoing& o : outgoing_) o.from->source_group = UdpEndpoint::kNoGroup;
+  const std::vector<std::uint32_t>& order = send_order_;
+  for (ReadTarget& target : targets_) target.first_sequence = target.endpoint->own_written + 1;
+  std::size_t begin = 0;
+  while (begin < order.size()) {
+    std::size_t end = begin + 1;
+    while (end < order.size() && outgoing_[order[end]].from == outgoing_[order[begin]].from) ++end;
+    sendFrom(begin, end);
+    begin = end;
+  }
+
+  // Read back: each receiving socket until every datagram of ours written to it is back.
+  sequence_slots_.clear();
+  for (ReadTarget& target : targets_) {
+    target.by_sequence = sequence_slots_.size();
+    sequence_slots_.resize(
+        sequence_slots_.size() + (target.endpoint->own_written - target.first_sequence + 1),
+        UINT32_MAX);
+  }
+  for (std::uint32_t i = 0; i < outgoing_.size(); ++i) {
+    const Outgoing& o = outgoing_[i];
+    if (o.sequence == 0) continue;
+    const ReadTarget& target = targets_[o.group];
+    sequence_slots_[target.by_sequence + (o.sequence - target.first_sequence)] = i;
+  }
+  reads_.clear();
+  read_used_ = 0;
+  for (ReadTarget& target : targets_) {
+    target.endpoint->target_group = UdpEndpoint::kNoGroup;
+    readBack(target);
+  }
+}
+
+void World::sendFrom(std::size_t begin, std::size_t end) {
+  // The one place datagrams of this network are written to sockets. Each carries the tag
+  // that identifies it when read back: this network's nonce and the next sequence number of
+  // the receiving socket, so sequence order is the order the kernel queues them in.
+  UdpEndpoint& from = *outgoing_[send_order_[begin]].from;
+  while (begin < end) {
+    batch_.clear();
+    for (std::size_t k = begin; k < end; ++k) {
+      Outgoing& o = outgoing_[send_order_[k]];
+      DatagramPool::Slot& slot = *o.bytes;  // slots never move; ours until settled
+      o.sequence = ++o.to->own_written;
+      DatagramTag{nonce_, o.sequence}.writeTo(slot.bytes.data() + slot.size);
+      batch_.push_back(UdpEndpoint::Outgoing{
+          &slot.target, std::span<const std::uint8_t>(
+                            slot.bytes.data(), std::size_t{slot.size} + DatagramTag::kBytes)});
+    }
+    const std::size_t sent = from.sendBatch(batch_);
+    // The first refused one is not sent; the ones after it get their sequence numbers
+    // back and are tried again.
+    for (std::size_t k = end; k-- > begin + sent;) {
+      Outgoing& o = outgoing_[send_order_[k]];
+      --o.to->own_written;
+      o.sequence = 0;
+    }
+    if (begin + sent < end) {
+      outgoing_[send_order_[begin + sent]].bytes->copy = DatagramPool::Slot::Copy::Refused;
+    }
+    begin += sent + 1;
+  }
+}
+
+void World::readBack(ReadTarget& target) {
+  // The one place datagrams are read from a peer's socket: everything waiting up to and
+  // including the last datagram of ours written to it, in arrival order, bounded (see
+  // kMaxWaits, kMaxForeignReads). Ours are kept in their slots until their delivery; a
+  // gap in the sequence means the kernel dropped the ones in between.
+  UdpEndpoint& endpoint = *target.endpoint;
+  using Copy = DatagramPool::Slot::Copy;
+  const auto outgoingOf = [&](std::uint32_t sequence) -> Outgoing* {
+    if (static_cast<std::int32_t>(sequence - target.first_sequence) < 0) return nullptr;
+    const std::uint32_t index =
+        sequence_slots_[target.by_sequence + (sequence - target.first_sequence)];
+    return index == UINT32_MAX ? nullptr : &outgoing_[index];
+  };
+  const auto markLost = [&](std::uint32_t from, std::uint32_t to) {  // (from, to]
+    for (std::uint32_t q = from + 1; q != to + 1; ++q) {
+      if (Outgoing* o = outgoingOf(q)) o->bytes->copy = Copy::Lost;
+    }
+  };
+  if (batch_bytes_.empty()) {
+    batch_bytes_.resize(UdpEndpoint::kBatch * kReadRoom);
+    for (std::size_t i = 0; i < UdpEndpoint::kBatch; ++i) {
+      batch_buffers_.emplace_back(batch_bytes_.data() + i * kReadRoom, kReadRoom);
+    }
+    batch_received_.resize(UdpEndpoint::kBatch);
+  }
+  target.reads_begin = reads_.size();
   int waits = 0;
   int foreign = 0;
-  while (endpoint.own_read != endpoint.own_written) {
-    const std::span<std::uint8_t> space = readSpace();
-    const auto received = endpoint.tryReceive(space);
-    if (!received) {
+  while (endpoint.own_read != endpoint.own_written && foreign < kMaxForeignReads) {
+    // Room for what of ours is still out, and a few more (strangers' datagrams).
+    const std::size_t room = std::min<std::size_t>(
+        UdpEndpoint::kBatch, std::size_t{endpoint.own_written - endpoint.own_read} + 4);
+    const std::size_t got = endpoint.receiveBatch(
+        std::span<const std::span<std::uint8_t>>(batch_buffers_).first(room), batch_received_);
+    if (got == 0) {
       if (waits++ < kMaxWaits && endpoint.waitReadable(kKernelWait)) continue;
       break;  // ours never became readable: the kernel dropped it
     }
-    ReadDatagram& read = reads_.emplace_back();
-    read.offset = read_used_;
-    read.size = std::min(received->size, space.size());
-    read.from = received->from;
-    read_used_ += read.size;
-    DatagramTag tag;
-    const auto bytes = space.first(read.size);
-    // Ours: this network's nonce and a sequence number written to this socket and not yet
-    // read back. A gap means the kernel dropped the ones in between.
-    if (DatagramTag::readFrom(bytes, tag) && tag.nonce == nonce_ &&
-        static_cast<std::int32_t>(tag.sequence - endpoint.own_read) > 0 &&
-        static_cast<std::int32_t>(endpoint.own_written - tag.sequence) >= 0) {
-      t.lost += tag.sequence - endpoint.own_read - 1;
-      endpoint.own_read = tag.sequence;
-      read.size -= DatagramTag::kBytes;
-      read.own = true;
-    } else if (++foreign >= kMaxForeignReads) {
-      break;
+    for (std::size_t i = 0; i < got; ++i) {
+      const UdpEndpoint::Received& received = batch_received_[i];
+      const auto bytes = batch_buffers_[i].first(std::min(received.size, kReadRoom));
+      DatagramTag tag;
+      // Ours: this network's nonce and a sequence number written to this socket and not
+      // yet read back, with the size it was written with.
+      if (DatagramTag::readFrom(bytes, tag) && tag.nonce == nonce_ &&
+          static_cast<std::int32_t>(tag.sequence - endpoint.own_read) > 0 &&
+          static_cast<std::int32_t>(endpoint.own_written - tag.sequence) >= 0) {
+        Outgoing* o = outgoingOf(tag.sequence);
+        if (o != nullptr && bytes.size() == std::size_t{o->bytes->size} + DatagramTag::kBytes) {
+          markLost(endpoint.own_read, tag.sequence - 1);
+          endpoint.own_read = tag.sequence;
+          DatagramPool::Slot& slot = *o->bytes;
+          std::copy_n(bytes.begin(), slot.size, slot.bytes.begin());  // the bytes read
+          slot.read_from = received.from;
+          slot.copy = Copy::Arrived;
+          continue;
+        }
+      }
+      ++foreign;
+      const std::size_t size = bytes.size();
+      if (read_bytes_.size() < read_used_ + size) {
+        read_bytes_.resize(std::max(read_bytes_.size() * 2, read_used_ + kReadRoom));
+      }
+      std::copy_n(bytes.begin(), size,
+                  read_bytes_.begin() + static_cast<std::ptrdiff_t>(read_used_));
+      reads_.push_back(ReadDatagram{read_used_, size, received.from});
+      read_used_ += size;
     }
   }
-  t.lost += endpoint.own_written - endpoint.own_read;  // given up on: counted as lost
+  markLost(endpoint.own_read, endpoint.own_written);  // given up on: counted as lost
   endpoint.own_read = endpoint.own_written;
+  target.reads_end = reads_.size();
+}
+
+void World::settleReads() {
+  for (ReadTarget& target : targets_) {
+    PeerSlot& destination = *target.destination;
+    for (std::size_t i = target.reads_begin; i < target.reads_end; ++i) {
+      if (!destination.core || destination.generation != target.generation) break;
+      const ReadDatagram& read = reads_[i];
+      counters_.socket_bytes_read += read.size;
+      const std::span<const std::uint8_t> bytes(read_bytes_.data() + read.offset, read.size);
+      if (capture_) capture(0, read.from, target.endpoint->localAddress(), bytes);  // a stranger's
+      destination.core->onDatagram(bytes, read.from, false);
+    }
+  }
+  targets_.clear();  // closes sockets only these held
+  outgoing_.clear();
 }
 
 void World::capture(std::uint64_t packet_id, const SocketAddress& source,
@@ -440,18 +622,17 @@ void World::capture(std::uint64_t packet_id, const SocketAddress& source,
 
 void World::settle(Transfer& t) {
   Link& link = *t.link;
-  const DatagramPool::Slot& slot = pool_[t.slot];
+  DatagramPool::Slot& slot = pool_[t.slot];
+  using Copy = DatagramPool::Slot::Copy;
+  const bool written = slot.copy == Copy::Arrived || slot.copy == Copy::Lost;
   const std::uint16_t size = slot.size;
-  const std::uint64_t packet_id = slot.packet_id;
-  const std::uint8_t content = slot.packet_content;
-  if (capture_ && t.written) {
-    capture(packet_id, t.from->localAddress(), t.to_address,
+  if (capture_ && written) {
+    capture(slot.packet_id, slot.source, slot.target,
             std::span<const std::uint8_t>(slot.bytes.data(), size));
   }
-  pool_.release(t.slot);
-  trace_packet_id_ = packet_id;
-  trace_packet_content_ = content;
-  if (!t.written) {
+  trace_packet_id_ = slot.packet_id;
+  trace_packet_content_ = slot.packet_content;
+  if (!written) {
     ++link.impairment.counters().undeliverable;
     trace(TraceKind::DatagramDropped, link.from, link.to, size, -1, "undeliverable");
   } else {
@@ -462,21 +643,18 @@ void World::settle(Transfer& t) {
   }
   PeerSlot& destination = *t.destination;
   const bool same_socket = destination.core && destination.generation == t.generation;
-  for (std::size_t i = t.reads_begin; i < t.reads_end && same_socket; ++i) {
-    const ReadDatagram& read = reads_[i];
-    counters_.socket_bytes_read += read.size;
-    const std::span<const std::uint8_t> bytes(read_bytes_.data() + read.offset, read.size);
-    trace_packet_id_ = read.own ? packet_id : 0;  // ours is the one just written
-    trace_packet_content_ = read.own ? content : 0;
-    if (capture_ && !read.own) capture(0, read.from, t.to_address, bytes);  // a stranger's
-    destination.core->onDatagram(bytes, read.from, read.own);
+  if (slot.copy == Copy::Arrived && same_socket) {
+    counters_.socket_bytes_read += size;
+    destination.core->onDatagram(std::span<const std::uint8_t>(slot.bytes.data(), size),
+                                 slot.read_from, true);
   }
   trace_packet_id_ = 0;
   trace_packet_content_ = 0;
-  if (t.lost != 0) {
-    counters_.kernel_lost += t.lost;
-    trace(TraceKind::DatagramDropped, 0, link.to, 0, t.lost, "kernel_lost");
+  if (slot.copy == Copy::Lost) {
+    ++counters_.kernel_lost;
+    trace(TraceKind::DatagramDropped, 0, link.to, 0, 1, "kernel_lost");
   }
+  pool_.release(t.slot);
 }
 
 // ---------------------------------------------------------------------------------------

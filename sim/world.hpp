@@ -120,28 +120,44 @@ class World : public std::enable_shared_from_this<World> {
     std::uint32_t generation = 0;  // changes when its socket closes
     std::size_t index = 0;
   };
-  /// A due datagram on its way through the sockets: filled under the lock by `deliver`,
-  /// written and read back without it (`transfer`), settled under it again (`settle`).
+  /// A datagram whose delivery is due, queued under the lock by `deliver` and settled under
+  /// it by `settle` once its write pass (if it needed one) is over.
   struct Transfer {
-    std::shared_ptr<UdpEndpoint> from;
-    std::shared_ptr<UdpEndpoint> to;
-    SocketAddress to_address;
     Link* link = nullptr;
     PeerSlot* destination = nullptr;
     std::uint32_t generation = 0;
     std::uint32_t slot = 0;
-    DatagramPool::Slot* bytes = nullptr;  // the slot itself (stable while in transfer)
-    bool written = false;
-    std::uint32_t lost = 0;  // datagrams of ours on `to` never read back
-    std::size_t reads_begin = 0;
+  };
+  /// A datagram queued for the next write pass (its slot is Queued with this write_id).
+  struct PendingWrite {
+    std::uint32_t slot = 0;
+    std::uint64_t write_id = 0;
+    Link* link = nullptr;
+  };
+  /// A datagram of a write pass, resolved to its sockets under the lock.
+  struct Outgoing {
+    std::uint32_t slot = 0;
+    DatagramPool::Slot* bytes = nullptr;  // the slot itself (stable during the pass)
+    std::shared_ptr<UdpEndpoint> from;
+    std::shared_ptr<UdpEndpoint> to;
+    std::uint32_t group = 0;     // index of its receiving socket in targets_
+    std::uint32_t sequence = 0;  // its tag's sequence number on `to` (0: not sent)
+  };
+  /// A socket written to in a write pass, read back at its end.
+  struct ReadTarget {
+    std::shared_ptr<UdpEndpoint> endpoint;
+    PeerSlot* destination = nullptr;
+    std::uint32_t generation = 0;
+    std::uint32_t first_sequence = 0;  // of this pass on the socket
+    std::size_t by_sequence = 0;       // its entries in sequence_slots_ start here
+    std::size_t reads_begin = 0;       // strangers' datagrams read from it, in reads_
     std::size_t reads_end = 0;
   };
-  /// A datagram read from a socket during `transfer`, its bytes in `read_bytes_`.
+  /// A datagram not of ours read from a socket during a write pass, bytes in `read_bytes_`.
   struct ReadDatagram {
     std::size_t offset = 0;
     std::size_t size = 0;
     SocketAddress from;
-    bool own = false;
   };
   struct ActionQueue final : Actor {
     explicit ActionQueue(World& w) : world(w) {}
@@ -164,12 +180,22 @@ class World : public std::enable_shared_from_this<World> {
   LinkConditions sharedConditions(SteamId from, SteamId to) const;
   bool partitioned(SteamId from, SteamId to) const;
   void deliver(Link& link, std::uint32_t slot);
+  /// The peers at the ends of `link` (null: not in this network).
+  std::pair<PeerSlot*, PeerSlot*> endsOf(Link& link);
+  /// Queues slot's copy for the next write pass, through the peers' current sockets.
+  void queueWrite(std::uint32_t slot, Link& link, const PeerSlot& source, const PeerSlot& target);
   /// Runs one due event and, if it queued transfers, their socket I/O (lock released).
   bool runOneEvent(std::unique_lock<std::mutex>& lock, TimeUs limit);
   void transferQueued(std::unique_lock<std::mutex>& lock);
-  void transfer(Transfer& t);
-  void drain(UdpEndpoint& endpoint, Transfer& t);
-  std::span<std::uint8_t> readSpace();
+  /// Lock held: the queued writes, resolved to their sockets, into outgoing_.
+  void prepareWrites();
+  /// Lock released: writes outgoing_ (one batch per sending socket), then reads every
+  /// socket written to until all of ours are back.
+  void writePass();
+  void sendFrom(std::size_t begin, std::size_t end);
+  void readBack(ReadTarget& target);
+  /// Lock held: hands the strangers' datagrams read in the pass to their peers.
+  void settleReads();
   void settle(Transfer& t);
   void capture(std::uint64_t packet_id, const SocketAddress& source,
                const SocketAddress& destination, std::span<const std::uint8_t> bytes);
@@ -191,12 +217,24 @@ class World : public std::enable_shared_from_this<World> {
   DatagramPool pool_;
   NetworkCounters counters_;
   wire::ParsedFrames parsed_frames_;
-  const std::uint64_t nonce_;             // this network's datagram tag
-  std::vector<Transfer> transfers_;       // queued by events, lock held
-  std::vector<Transfer> transferring_;    // owned by the thread doing socket I/O
-  std::vector<ReadDatagram> reads_;       // owned by the thread doing socket I/O
-  std::vector<std::uint8_t> read_bytes_;  // owned by the thread doing socket I/O
+  const std::uint64_t nonce_;           // this network's datagram tag
+  std::vector<Transfer> transfers_;     // queued by events, lock held
+  std::vector<Transfer> transferring_;  // owned by the thread doing socket I/O
+  std::vector<PendingWrite> writes_;    // queued by emit/deliver, lock held
+  std::uint64_t next_write_id_ = 0;
+  // Owned by the thread doing socket I/O during a write pass:
+  std::vector<Outgoing> outgoing_;
+  std::vector<std::uint32_t> send_order_;  // outgoing_ indices grouped by sending socket
+  std::vector<std::uint32_t> group_starts_;
+  std::vector<UdpEndpoint::Outgoing> batch_;  // one sending socket's datagrams
+  std::vector<ReadTarget> targets_;
+  std::vector<std::uint32_t> sequence_slots_;  // per target: outgoing_ index by sequence
+  std::vector<ReadDatagram> reads_;
+  std::vector<std::uint8_t> read_bytes_;
   std::size_t read_used_ = 0;
+  std::vector<std::uint8_t> batch_bytes_;  // UdpEndpoint::kBatch read buffers
+  std::vector<std::span<std::uint8_t>> batch_buffers_;
+  std::vector<UdpEndpoint::Received> batch_received_;
   bool io_busy_ = false;  // a thread is doing socket I/O with the lock released
   std::condition_variable io_done_;
   TimeUs last_caller_run_ = 0;

@@ -5,10 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -196,6 +198,79 @@ TEST(SocketAddress, FormatsIpv6WithBrackets) {
   addr.port = 4000;
   EXPECT_EQ(addr.ipString(), "::1");
   EXPECT_EQ(addr.toString(), "[::1]:4000");
+}
+
+}  // namespace
+}  // namespace steamsim::detail
+
+namespace steamsim::detail {
+namespace {
+
+TEST(UdpEndpointBatch, SendsInOrderToSeveralSocketsAndReadsThemBackInBatches) {
+  UdpEndpoint sender("127.0.0.1", 0);
+  UdpEndpoint b("127.0.0.1", 0);
+  UdpEndpoint c("127.0.0.1", 0);
+  // More than one system call's worth, alternating destinations, varied sizes.
+  constexpr std::size_t kCount = UdpEndpoint::kBatch * 2 + 7;
+  std::vector<Bytes> payloads;
+  std::vector<UdpEndpoint::Outgoing> batch;
+  for (std::size_t i = 0; i < kCount; ++i)
+    payloads.push_back(pattern(1 + (i * 37) % 1300, static_cast<std::uint8_t>(i)));
+  for (std::size_t i = 0; i < kCount; ++i) {
+    batch.push_back({i % 2 == 0 ? &b.localAddress() : &c.localAddress(), payloads[i]});
+  }
+  ASSERT_EQ(sender.sendBatch(batch), kCount);
+
+  for (UdpEndpoint* receiver : {&b, &c}) {
+    const std::size_t first = receiver == &b ? 0 : 1;
+    std::vector<Bytes> storage(UdpEndpoint::kBatch, Bytes(1400));
+    std::vector<std::span<std::uint8_t>> buffers;
+    for (Bytes& s : storage) buffers.emplace_back(s);
+    std::vector<UdpEndpoint::Received> received(UdpEndpoint::kBatch);
+    std::size_t next = first;
+    for (int round = 0; round < 100 && next < kCount; ++round) {
+      if (!receiver->waitReadable(kArrival)) break;
+      const std::size_t got = receiver->receiveBatch(buffers, received);
+      ASSERT_LE(got, UdpEndpoint::kBatch);
+      for (std::size_t k = 0; k < got; ++k, next += 2) {
+        ASSERT_LT(next, kCount);
+        EXPECT_EQ(received[k].from, sender.localAddress());
+        ASSERT_EQ(received[k].size, payloads[next].size());
+        EXPECT_TRUE(std::equal(payloads[next].begin(), payloads[next].end(), storage[k].begin()))
+            << "datagram " << next;
+      }
+    }
+    EXPECT_GE(next, kCount) << "every datagram, in order";
+    EXPECT_EQ(receiver->receiveBatch(buffers, received), 0U) << "nothing more, and no blocking";
+  }
+}
+
+TEST(UdpEndpointBatch, OversizedDatagramIsTruncatedAndReportedWithItsSize) {
+  UdpEndpoint a("127.0.0.1", 0);
+  UdpEndpoint b("127.0.0.1", 0);
+  const Bytes big = pattern(900, 3);
+  const Bytes small = pattern(10, 4);
+  const std::array<UdpEndpoint::Outgoing, 2> batch{UdpEndpoint::Outgoing{&b.localAddress(), big},
+                                                   UdpEndpoint::Outgoing{&b.localAddress(), small}};
+  ASSERT_EQ(a.sendBatch(batch), 2U);
+  ASSERT_TRUE(b.waitReadable(kArrival));
+  std::array<Bytes, 2> storage{Bytes(100), Bytes(100)};
+  const std::array<std::span<std::uint8_t>, 2> buffers{std::span<std::uint8_t>(storage[0]),
+                                                       std::span<std::uint8_t>(storage[1])};
+  std::array<UdpEndpoint::Received, 2> received{};
+  std::size_t got = 0;
+  for (int round = 0; round < 100 && got < 2; ++round) {
+    const std::size_t n =
+        b.receiveBatch(std::span(buffers).subspan(got), std::span(received).subspan(got));
+    if (n == 0 && !b.waitReadable(kArrival)) break;
+    got += n;
+  }
+  ASSERT_EQ(got, 2U);
+#ifdef __linux__
+  EXPECT_EQ(received[0].size, big.size()) << "the true size, though only 100 bytes were kept";
+#endif
+  EXPECT_TRUE(std::equal(storage[0].begin(), storage[0].end(), big.begin()));
+  EXPECT_EQ(received[1].size, small.size());
 }
 
 }  // namespace
