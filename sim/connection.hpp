@@ -18,6 +18,7 @@
 #include "steamsim/message.hpp"
 #include "steamsim/network_config.hpp"
 #include "time.hpp"
+#include "unreliable_queue.hpp"
 #include "wire.hpp"
 
 namespace steamsim::detail {
@@ -79,6 +80,12 @@ class Connection {
   /// When `think` should next run; kNever if never.
   TimeUs nextWake() const;
 
+  /// What queued data waits for, as nextWake() sees it: nothing queued, pacing tokens, nothing
+  /// (due now), or its Nagle deadline. While it stays Pacing or Due, queueing more data
+  /// leaves nextWake() unchanged.
+  enum class DataWait { None, Pacing, Due, Nagle };
+  DataWait dataWait() const;
+
   Phase phase() const { return phase_; }
   /// State as the API reports it.
   ConnectionState apiState() const;
@@ -108,14 +115,6 @@ class Connection {
   RealTimeStatus status(TimeUs now);
 
  private:
-  struct UnreliableMessage {
-    std::uint64_t number = 0;
-    std::int32_t channel = 0;
-    std::uint64_t offset = 0;  // of its payload in the unreliable byte queue
-    std::uint32_t size = 0;
-    std::uint32_t sent = 0;  // bytes already sent as fragments
-    TimeUs ready_at = 0;     // Nagle deadline
-  };
   struct NagleMark {
     std::uint64_t stream_end = 0;  // end of a reliable message in the stream
     TimeUs ready_at = 0;
@@ -150,8 +149,6 @@ class Connection {
   bool unreliableReady(TimeUs now) const;
   std::uint64_t unsentBytes() const;
   void refillPacing(TimeUs now);
-  std::span<const std::uint8_t> payloadOf(const UnreliableMessage& m) const;
-  void popUnreliable();
   TimeUs rtoUs() const;
   TimeUs replyTimeoutUs() const;
 
@@ -176,11 +173,7 @@ class Connection {
   ReliableSender reliable_out_;
   std::deque<NagleMark> nagle_marks_;
   std::uint64_t reliable_flush_end_ = 0;  // NoNagle: stream bytes below are ready now
-  std::deque<UnreliableMessage> unreliable_out_;
-  // Payloads of unreliable_out_, back to back (one copy per message, no allocation per
-  // message); unreliable_bytes_[0] is at offset unreliable_base_.
-  std::vector<std::uint8_t> unreliable_bytes_;
-  std::uint64_t unreliable_base_ = 0;
+  UnreliableQueue unreliable_out_;
   std::uint64_t unreliable_flush_number_ = 0;  // NoNagle: messages up to this are ready
   std::uint64_t unreliable_pending_bytes_ = 0;
   double pace_tokens_ = 0;

@@ -122,12 +122,26 @@ Result PeerCore::sendMessageToUser(SteamId remote, std::span<const std::uint8_t>
   } else if (s.connection->awaitingAccept()) {
     s.connection->accept(now());  // sending to a peer that asked accepts implicitly
   }
-  const Result result = s.connection->send(data, flags, channel, now());
+  Connection& c = *s.connection;
+  const TimeUs t = now();
+  // A message queued behind data that is already due (or waiting for pacing) changes no
+  // timer of the connection: the session's wake-up stays unless the idle deadline was it.
+  const bool steady = c.phase() == Connection::Phase::Connected &&
+                      s.last_phase == Connection::Phase::Connected &&
+                      (flags & k_nSteamNetworkingSend_UseCurrentThread) == 0;
+  const Connection::DataWait wait_before = steady ? c.dataWait() : Connection::DataWait::None;
+  const TimeUs idle_before = s.idle_deadline;
+  const Result result = c.send(data, flags, channel, t);
   if (result == Result::OK) {
-    world_.noteMessageId(s.connection->lastMessageNumber());
-    s.markUsed(now(), config().idle_timeout);
+    world_.noteMessageId(c.lastMessageNumber());
+    s.markUsed(t, config().idle_timeout);
   }
-  checkConnection(s, now());  // resets a failed connection; the session stays
+  if ((wait_before == Connection::DataWait::Due || wait_before == Connection::DataWait::Pacing) &&
+      c.dataWait() == wait_before) {
+    s.rearmAfterSend(idle_before);  // still Connected: checkConnection has nothing to do
+    return result;
+  }
+  checkConnection(s, t);  // resets a failed connection; the session stays
   s.rearm();
   return result;
 }
@@ -156,7 +170,7 @@ bool PeerCore::closeSessionWithUser(SteamId remote) {
 
 bool PeerCore::closeChannelWithUser(SteamId remote, int channel) {
   Session* s = findSession(remote);
-  if (s == nullptr || s->open_channels.erase(channel) == 0) return false;
+  if (s == nullptr || !s->closeChannel(channel)) return false;
   discardUnread(remote, &channel);
   if (s->open_channels.empty()) closeSessionWithUser(remote);
   return true;
@@ -221,11 +235,7 @@ std::vector<Message> PeerCore::receiveMessagesOnChannel(int channel, int max_mes
   MessageQueue& queue = it->second;
   const std::size_t n = std::min(queue.size(), static_cast<std::size_t>(max_messages));
   out.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    unread_bytes_ -= queue.front().payload.size();
-    out.push_back(std::move(queue.front()));
-    queue.pop();
-  }
+  unread_bytes_ -= queue.popInto(out, n);
   return out;
 }
 
@@ -431,12 +441,14 @@ void PeerCore::deliverMessage(SteamId from, StreamMessage&& message, bool reliab
     ++counters_.messages_dropped_cap;
     return;
   }
-  world_.observe(TraceKind::MessageDelivered, from, steam_id_,
-                 static_cast<std::uint32_t>(message.payload.size()), message.channel,
-                 reliable ? "reliable" : "unreliable", message.message_number);
-  Message m;
-  m.size = static_cast<int>(message.payload.size());
+  const std::size_t size = message.payload.size();
+  world_.observe(TraceKind::MessageDelivered, from, steam_id_, static_cast<std::uint32_t>(size),
+                 message.channel, reliable ? "reliable" : "unreliable", message.message_number);
+  s->openChannel(message.channel);
+  // Built in place in the channel's queue; the payload is handed over, not copied.
+  Message& m = channelQueue(message.channel).emplace();
   m.payload = std::move(message.payload);
+  m.size = static_cast<int>(size);
   m.connection = 0;
   m.identity = from;
   m.receiver_user_data = 0;
@@ -445,9 +457,7 @@ void PeerCore::deliverMessage(SteamId from, StreamMessage&& message, bool reliab
   m.channel = message.channel;
   m.flags = reliable ? k_nSteamNetworkingSend_Reliable : 0;
   m.sender_user_data = 0;
-  unread_bytes_ += m.payload.size();
-  if (!s->open_channels.contains(m.channel)) s->open_channels.insert(m.channel);
-  channelQueue(m.channel).push(std::move(m));
+  unread_bytes_ += size;
   ++counters_.messages_received;
 }
 

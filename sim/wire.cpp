@@ -522,6 +522,39 @@ bool PacketWriter::writeUnreliable(std::uint64_t message_number, std::int32_t ch
   return true;
 }
 
+namespace {
+
+std::size_t fastVarintSize(std::uint64_t value) {
+  return (64U - static_cast<unsigned>(__builtin_clzll(value | 1U)) + 6U) / 7U;
+}
+
+std::uint8_t* putVarint(std::uint8_t* out, std::uint64_t value) {
+  while (value >= 0x80U) {
+    *out++ = static_cast<std::uint8_t>((value & 0x7FU) | 0x80U);
+    value >>= 7U;
+  }
+  *out++ = static_cast<std::uint8_t>(value);
+  return out;
+}
+
+}  // namespace
+
+bool PacketWriter::writeWholeUnreliable(std::uint64_t message_number, std::int32_t channel,
+                                        std::span<const std::uint8_t> data) {
+  const std::uint64_t channel_code = zigzag(channel);
+  const std::size_t total = 1 + fastVarintSize(message_number) + fastVarintSize(channel_code) +
+                            fastVarintSize(data.size()) + data.size();
+  if (total > remaining()) return false;
+  std::uint8_t* out = buffer_.data() + size_;
+  *out++ = static_cast<std::uint8_t>(FrameType::Unreliable);
+  out = putVarint(out, message_number);
+  out = putVarint(out, channel_code);
+  out = putVarint(out, data.size());
+  if (!data.empty()) std::memcpy(out, data.data(), data.size());
+  size_ += total;
+  return true;
+}
+
 bool PacketWriter::writeStats(float quality) {
   if (1 + kStatsBodySize > remaining()) return false;
   std::uint8_t* out = buffer_.data() + size_;

@@ -135,6 +135,10 @@ class PacketWriter {
   bool writeUnreliable(std::uint64_t message_number, std::int32_t channel,
                        std::uint32_t message_size, std::uint32_t fragment_offset,
                        std::span<const std::uint8_t> data);
+  /// Writes a whole unreliable message: the same bytes as writeUnreliable with
+  /// fragment_offset 0 and message_size data.size(), sized and encoded in one pass.
+  bool writeWholeUnreliable(std::uint64_t message_number, std::int32_t channel,
+                            std::span<const std::uint8_t> data);
   bool writeStats(float quality);
   bool writeClose(std::int32_t reason, std::string_view debug);
 

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// A connection's unreliable messages waiting to be sent, oldest first, with their payloads.
+// Each payload is copied in once, back to back with the others; nothing is allocated per
+// message in steady state and nothing is moved as messages leave. Two buffers take turns:
+// new messages go to the one being read only while nothing of it has been read, otherwise to
+// the other one; a buffer read to its end is cleared (keeping its capacity) and the other one
+// is read next.
+
+#include <cstdint>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "time.hpp"
+
+namespace steamsim::detail {
+
+class UnreliableQueue {
+ public:
+  struct Entry {
+    std::uint64_t number = 0;
+    std::int32_t channel = 0;
+    std::uint32_t size = 0;
+    std::uint32_t sent = 0;  ///< bytes already sent as fragments
+    std::size_t offset = 0;  ///< of the payload in its buffer
+    TimeUs ready_at = 0;     ///< Nagle deadline
+  };
+
+  bool empty() const { return read_.head == read_.entries.size(); }
+  Entry& front() { return read_.entries[read_.head]; }
+  const Entry& front() const { return read_.entries[read_.head]; }
+  /// The payload of the front entry.
+  std::span<const std::uint8_t> frontPayload() const {
+    const Entry& e = front();
+    return {read_.bytes.data() + e.offset, e.size};
+  }
+
+  void push(std::uint64_t number, std::int32_t channel, std::span<const std::uint8_t> payload,
+            TimeUs ready_at) {
+    Buffer& to = read_.head == 0 && write_.entries.empty() ? read_ : write_;
+    to.entries.push_back(Entry{number, channel, static_cast<std::uint32_t>(payload.size()), 0,
+                               to.bytes.size(), ready_at});
+    to.bytes.insert(to.bytes.end(), payload.begin(), payload.end());
+  }
+
+  void pop() {
+    if (++read_.head < read_.entries.size()) return;
+    read_.clear();
+    std::swap(read_, write_);
+  }
+
+  void clear() {
+    read_.clear();
+    write_.clear();
+  }
+
+ private:
+  struct Buffer {
+    std::vector<Entry> entries;
+    std::vector<std::uint8_t> bytes;
+    std::size_t head = 0;  // entries before it were read
+    void clear() {
+      entries.clear();
+      bytes.clear();
+      head = 0;
+    }
+  };
+  Buffer read_;
+  Buffer write_;
+};
+
+}  // namespace steamsim::detail
