@@ -247,11 +247,7 @@ void Connection::onPacket(const wire::PacketHeader& header, std::span<const std:
       case wire::FrameType::UnreliableFragment: {
         const wire::UnreliableFrame& u = frame.unreliable;
         if (u.fragment_offset == 0 && u.data.size() == u.message_size) {
-          host_.deliverMessage(
-              remote_,
-              StreamMessage{u.message_number, u.channel,
-                            std::vector<std::uint8_t>(u.data.begin(), u.data.end())},
-              false, now);
+          host_.deliverUnreliable(remote_, u.message_number, u.channel, u.data, now);
           break;
         }
         auto it = std::find_if(reassembly_.begin(), reassembly_.end(),
@@ -429,10 +425,6 @@ bool Connection::unreliableReady(TimeUs now) const {
   return front.number <= unreliable_flush_number_ || front.ready_at <= now;
 }
 
-std::uint64_t Connection::unsentBytes() const {
-  return (reliable_out_.end() - reliable_out_.sendNext()) + unreliable_pending_bytes_;
-}
-
 void Connection::refillPacing(TimeUs now) {
   if (now > pace_updated_) {
     pace_tokens_ =
@@ -517,12 +509,29 @@ bool Connection::buildAndSendPacket(TimeUs now, bool ping, bool with_data) {
     while (!unreliable_out_.empty() && (full || unreliableReady(now))) {
       UnreliableQueue::Entry& m = unreliable_out_.front();
       const auto size = m.size;
+      if (m.sent == 0 && m.frameSize() <= writer.remaining()) {
+        // A run of whole messages that are ready and fit: their frames were encoded when
+        // they were queued and lie back to back, so they are copied in one go.
+        std::size_t count = 1;
+        std::size_t bytes = m.frameSize();
+        std::uint64_t pending = m.size + kMessagesHeaderBytes;
+        for (const std::size_t run = unreliable_out_.run(); count < run; ++count) {
+          const UnreliableQueue::Entry& next = unreliable_out_.at(count);
+          if (bytes + next.frameSize() > writer.remaining() ||
+              !(full || next.number <= unreliable_flush_number_ || next.ready_at <= now)) {
+            break;
+          }
+          bytes += next.frameSize();
+          pending += next.size + kMessagesHeaderBytes;
+        }
+        writer.writeEncoded(unreliable_out_.frames(count));
+        unreliable_pending_bytes_ -= pending;
+        unreliable_out_.pop(count);
+        eliciting = true;
+        continue;
+      }
       const std::span<const std::uint8_t> payload = unreliable_out_.frontPayload();
-      if (m.sent == 0 && writer.writeWholeUnreliable(m.number, m.channel, payload)) {
-        // sent whole
-      } else if (m.sent > 0 ||
-                 wire::PacketWriter::unreliableOverhead(m.number, m.channel, size, 0, size) + size >
-                     kPayloadCapacity - kAckReserve) {
+      if (m.sent > 0 || m.frameSize() > kPayloadCapacity - kAckReserve) {
         // Too large for one datagram: send a fragment (losing any fragment loses it all).
         // Size the frame as a fragment (a length short of the whole message), an upper bound.
         const std::size_t overhead =
@@ -670,19 +679,6 @@ TimeUs Connection::nextWake() const {
       break;
   }
   return wake;
-}
-
-Connection::DataWait Connection::dataWait() const {
-  const bool has_data = reliable_out_.hasRetransmit() ||
-                        reliable_out_.sendNext() < reliable_out_.end() || !unreliable_out_.empty();
-  if (!has_data) return DataWait::None;
-  if (pace_tokens_ < 0) return DataWait::Pacing;
-  if (reliable_out_.hasRetransmit() || reliable_flush_end_ > reliable_out_.sendNext() ||
-      unsentBytes() >= kPayloadCapacity ||
-      (!unreliable_out_.empty() && unreliable_out_.front().number <= unreliable_flush_number_)) {
-    return DataWait::Due;
-  }
-  return DataWait::Nagle;
 }
 
 RealTimeStatus Connection::status(TimeUs now) {

@@ -32,6 +32,15 @@ class ConnectionHost {
   virtual void sendDatagram(SteamId to, std::span<const std::uint8_t> datagram) = 0;
   /// A message arrived on a connection.
   virtual void deliverMessage(SteamId from, StreamMessage&& message, bool reliable, TimeUs now) = 0;
+  /// A whole unreliable message arrived; `payload` views the datagram (copied by the host
+  /// straight into the message it hands out).
+  virtual void deliverUnreliable(SteamId from, std::uint64_t message_number, std::int32_t channel,
+                                 std::span<const std::uint8_t> payload, TimeUs now) {
+    deliverMessage(from,
+                   StreamMessage{message_number, channel,
+                                 std::vector<std::uint8_t>(payload.begin(), payload.end())},
+                   false, now);
+  }
   /// A connection changed state (for the trace).
   virtual void traceStateChange(SteamId remote, ConnectionState from, ConnectionState to,
                                 int reason, const std::string& debug) = 0;
@@ -84,7 +93,19 @@ class Connection {
   /// (due now), or its Nagle deadline. While it stays Pacing or Due, queueing more data
   /// leaves nextWake() unchanged.
   enum class DataWait { None, Pacing, Due, Nagle };
-  DataWait dataWait() const;
+  DataWait dataWait() const {
+    const bool has_data = reliable_out_.hasRetransmit() ||
+                          reliable_out_.sendNext() < reliable_out_.end() ||
+                          !unreliable_out_.empty();
+    if (!has_data) return DataWait::None;
+    if (pace_tokens_ < 0) return DataWait::Pacing;
+    if (reliable_out_.hasRetransmit() || reliable_flush_end_ > reliable_out_.sendNext() ||
+        unsentBytes() >= wire::kMaxDatagram - wire::kHeaderSize ||
+        (!unreliable_out_.empty() && unreliable_out_.front().number <= unreliable_flush_number_)) {
+      return DataWait::Due;
+    }
+    return DataWait::Nagle;
+  }
 
   Phase phase() const { return phase_; }
   /// State as the API reports it.
@@ -147,7 +168,10 @@ class Connection {
   bool buildAndSendPacket(TimeUs now, bool ping, bool with_data);
   std::uint64_t reliableReadyEnd(TimeUs now);
   bool unreliableReady(TimeUs now) const;
-  std::uint64_t unsentBytes() const;
+  /// Bytes queued and never sent, reliable and unreliable.
+  std::uint64_t unsentBytes() const {
+    return (reliable_out_.end() - reliable_out_.sendNext()) + unreliable_pending_bytes_;
+  }
   void refillPacing(TimeUs now);
   TimeUs rtoUs() const;
   TimeUs replyTimeoutUs() const;

@@ -36,8 +36,7 @@ const NetworkConfig& PeerCore::config() const {
   return world_.config();
 }
 
-Session* PeerCore::findSession(SteamId remote) {
-  if (remote == last_remote_ && last_session_ != nullptr) return last_session_;
+Session* PeerCore::lookUpSession(SteamId remote) {
   auto it = sessions_.find(remote);
   if (it == sessions_.end()) return nullptr;
   last_remote_ = remote;
@@ -45,8 +44,7 @@ Session* PeerCore::findSession(SteamId remote) {
   return last_session_;
 }
 
-Session& PeerCore::session(SteamId remote) {
-  if (Session* found = findSession(remote)) return *found;
+Session& PeerCore::newSession(SteamId remote) {
   auto& slot = sessions_[remote];
   slot = std::make_unique<Session>(*this, world_.scheduler(), remote);
   last_remote_ = remote;
@@ -126,6 +124,8 @@ Result PeerCore::sendMessageToUser(SteamId remote, std::span<const std::uint8_t>
   const TimeUs t = now();
   // A message queued behind data that is already due (or waiting for pacing) changes no
   // timer of the connection: the session's wake-up stays unless the idle deadline was it.
+  // (Queueing keeps Due and Pacing as they are: it changes neither the pacing tokens nor
+  // what made the data due.)
   const bool steady = c.phase() == Connection::Phase::Connected &&
                       s.last_phase == Connection::Phase::Connected &&
                       (flags & k_nSteamNetworkingSend_UseCurrentThread) == 0;
@@ -136,8 +136,7 @@ Result PeerCore::sendMessageToUser(SteamId remote, std::span<const std::uint8_t>
     world_.noteMessageId(c.lastMessageNumber());
     s.markUsed(t, config().idle_timeout);
   }
-  if ((wait_before == Connection::DataWait::Due || wait_before == Connection::DataWait::Pacing) &&
-      c.dataWait() == wait_before) {
+  if (wait_before == Connection::DataWait::Due || wait_before == Connection::DataWait::Pacing) {
     s.rearmAfterSend(idle_before);  // still Connected: checkConnection has nothing to do
     return result;
   }
@@ -434,31 +433,43 @@ void PeerCore::sendDatagram(SteamId to, std::span<const std::uint8_t> datagram) 
 }
 
 void PeerCore::deliverMessage(SteamId from, StreamMessage&& message, bool reliable, TimeUs t) {
+  Message* m = admitMessage(from, message.message_number, message.channel, message.payload.size(),
+                            reliable, t);
+  if (m != nullptr) m->payload = std::move(message.payload);
+}
+
+void PeerCore::deliverUnreliable(SteamId from, std::uint64_t message_number, std::int32_t channel,
+                                 std::span<const std::uint8_t> payload, TimeUs t) {
+  Message* m = admitMessage(from, message_number, channel, payload.size(), false, t);
+  if (m != nullptr) m->payload.assign(payload.begin(), payload.end());  // the one copy
+}
+
+Message* PeerCore::admitMessage(SteamId from, std::uint64_t message_number, std::int32_t channel,
+                                std::size_t size, bool reliable, TimeUs t) {
   Session* s = findSession(from);
-  if (s == nullptr) return;
+  if (s == nullptr) return nullptr;
   const std::size_t cap = config().max_unread_bytes;
-  if (cap != 0 && unread_bytes_ + message.payload.size() > cap) {
+  if (cap != 0 && unread_bytes_ + size > cap) {
     ++counters_.messages_dropped_cap;
-    return;
+    return nullptr;
   }
-  const std::size_t size = message.payload.size();
   world_.observe(TraceKind::MessageDelivered, from, steam_id_, static_cast<std::uint32_t>(size),
-                 message.channel, reliable ? "reliable" : "unreliable", message.message_number);
-  s->openChannel(message.channel);
-  // Built in place in the channel's queue; the payload is handed over, not copied.
-  Message& m = channelQueue(message.channel).emplace();
-  m.payload = std::move(message.payload);
+                 channel, reliable ? "reliable" : "unreliable", message_number);
+  s->openChannel(channel);
+  // Built in place in the channel's queue.
+  Message& m = channelQueue(channel).emplace();
   m.size = static_cast<int>(size);
   m.connection = 0;
   m.identity = from;
   m.receiver_user_data = 0;
   m.time_received = t;
-  m.message_number = static_cast<std::int64_t>(message.message_number);
-  m.channel = message.channel;
+  m.message_number = static_cast<std::int64_t>(message_number);
+  m.channel = channel;
   m.flags = reliable ? k_nSteamNetworkingSend_Reliable : 0;
   m.sender_user_data = 0;
   unread_bytes_ += size;
   ++counters_.messages_received;
+  return &m;
 }
 
 void PeerCore::countRetransmission(SteamId remote, std::uint64_t offset, std::uint64_t bytes) {

@@ -29,7 +29,9 @@ class Session final : public Actor {
   /// After a send that left the connection's nextWake() as it was: re-arms only if the idle
   /// deadline, which was `idle_before`, may have been the earliest timer.
   void rearmAfterSend(TimeUs idle_before) {
-    if (timer_.armedAt() < idle_before && idle_deadline >= idle_before) return;
+    if (timer_.armedAt() < idle_before && idle_deadline >= idle_before) {
+      return;
+    }
     rearm();
   }
   /// Resets the idle timer (send, accept, new connection, entering Connecting/Connected).

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// A connection's unreliable messages waiting to be sent, oldest first, with their payloads.
-// Each payload is copied in once, back to back with the others; nothing is allocated per
-// message in steady state and nothing is moved as messages leave. Two buffers take turns:
-// new messages go to the one being read only while nothing of it has been read, otherwise to
+// A connection's unreliable messages waiting to be sent, oldest first. Each is stored as its
+// encoded whole-message frame (header, then the payload, copied in once), back to back with
+// the others, so a run of whole messages goes into a datagram with one copy; nothing is
+// allocated per message in steady state and nothing is moved as messages leave. Two buffers take
+// turns: new messages go to the one being read only while nothing of it has been read, otherwise to
 // the other one; a buffer read to its end is cleared (keeping its capacity) and the other one
 // is read next.
 
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "time.hpp"
+#include "wire.hpp"
 
 namespace steamsim::detail {
 
@@ -22,9 +24,12 @@ class UnreliableQueue {
     std::uint64_t number = 0;
     std::int32_t channel = 0;
     std::uint32_t size = 0;
-    std::uint32_t sent = 0;  ///< bytes already sent as fragments
-    std::size_t offset = 0;  ///< of the payload in its buffer
-    TimeUs ready_at = 0;     ///< Nagle deadline
+    std::uint32_t sent = 0;   ///< bytes already sent as fragments
+    std::size_t offset = 0;   ///< of the frame in its buffer
+    std::uint8_t header = 0;  ///< frame bytes before the payload
+    TimeUs ready_at = 0;      ///< Nagle deadline
+    /// Bytes of the whole-message frame.
+    std::size_t frameSize() const { return std::size_t{header} + size; }
   };
 
   bool empty() const { return read_.head == read_.entries.size(); }
@@ -33,19 +38,35 @@ class UnreliableQueue {
   /// The payload of the front entry.
   std::span<const std::uint8_t> frontPayload() const {
     const Entry& e = front();
-    return {read_.bytes.data() + e.offset, e.size};
+    return {read_.bytes.data() + e.offset + e.header, e.size};
+  }
+  /// Entries that lie back to back from the front (at least 1 unless empty).
+  std::size_t run() const { return read_.entries.size() - read_.head; }
+  /// The `i`th entry from the front, i < run().
+  const Entry& at(std::size_t i) const { return read_.entries[read_.head + i]; }
+  /// The encoded frames of the first `n` entries (n <= run()), back to back.
+  std::span<const std::uint8_t> frames(std::size_t n) const {
+    const Entry& first = front();
+    const Entry& last = at(n - 1);
+    return {read_.bytes.data() + first.offset, last.offset + last.frameSize() - first.offset};
   }
 
   void push(std::uint64_t number, std::int32_t channel, std::span<const std::uint8_t> payload,
             TimeUs ready_at) {
     Buffer& to = read_.head == 0 && write_.entries.empty() ? read_ : write_;
+    std::uint8_t header[wire::PacketWriter::kMaxWholeUnreliableHeader];
+    const std::size_t n =
+        wire::PacketWriter::encodeWholeUnreliableHeader(number, channel, payload.size(), header);
     to.entries.push_back(Entry{number, channel, static_cast<std::uint32_t>(payload.size()), 0,
-                               to.bytes.size(), ready_at});
+                               to.bytes.size(), static_cast<std::uint8_t>(n), ready_at});
+    to.bytes.insert(to.bytes.end(), header, header + n);
     to.bytes.insert(to.bytes.end(), payload.begin(), payload.end());
   }
 
-  void pop() {
-    if (++read_.head < read_.entries.size()) return;
+  /// Removes the first `n` entries (n <= run()).
+  void pop(std::size_t n = 1) {
+    read_.head += n;
+    if (read_.head < read_.entries.size()) return;
     read_.clear();
     std::swap(read_, write_);
   }

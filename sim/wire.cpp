@@ -524,10 +524,6 @@ bool PacketWriter::writeUnreliable(std::uint64_t message_number, std::int32_t ch
 
 namespace {
 
-std::size_t fastVarintSize(std::uint64_t value) {
-  return (64U - static_cast<unsigned>(__builtin_clzll(value | 1U)) + 6U) / 7U;
-}
-
 std::uint8_t* putVarint(std::uint8_t* out, std::uint64_t value) {
   while (value >= 0x80U) {
     *out++ = static_cast<std::uint8_t>((value & 0x7FU) | 0x80U);
@@ -539,19 +535,21 @@ std::uint8_t* putVarint(std::uint8_t* out, std::uint64_t value) {
 
 }  // namespace
 
-bool PacketWriter::writeWholeUnreliable(std::uint64_t message_number, std::int32_t channel,
-                                        std::span<const std::uint8_t> data) {
-  const std::uint64_t channel_code = zigzag(channel);
-  const std::size_t total = 1 + fastVarintSize(message_number) + fastVarintSize(channel_code) +
-                            fastVarintSize(data.size()) + data.size();
-  if (total > remaining()) return false;
-  std::uint8_t* out = buffer_.data() + size_;
-  *out++ = static_cast<std::uint8_t>(FrameType::Unreliable);
-  out = putVarint(out, message_number);
-  out = putVarint(out, channel_code);
-  out = putVarint(out, data.size());
-  if (!data.empty()) std::memcpy(out, data.data(), data.size());
-  size_ += total;
+std::size_t PacketWriter::encodeWholeUnreliableHeader(std::uint64_t message_number,
+                                                      std::int32_t channel, std::size_t size,
+                                                      std::uint8_t* out) {
+  std::uint8_t* end = out;
+  *end++ = static_cast<std::uint8_t>(FrameType::Unreliable);
+  end = putVarint(end, message_number);
+  end = putVarint(end, zigzag(channel));
+  end = putVarint(end, size);
+  return static_cast<std::size_t>(end - out);
+}
+
+bool PacketWriter::writeEncoded(std::span<const std::uint8_t> frames) {
+  if (frames.size() > remaining()) return false;
+  if (!frames.empty()) std::memcpy(buffer_.data() + size_, frames.data(), frames.size());
+  size_ += frames.size();
   return true;
 }
 

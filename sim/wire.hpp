@@ -135,10 +135,8 @@ class PacketWriter {
   bool writeUnreliable(std::uint64_t message_number, std::int32_t channel,
                        std::uint32_t message_size, std::uint32_t fragment_offset,
                        std::span<const std::uint8_t> data);
-  /// Writes a whole unreliable message: the same bytes as writeUnreliable with
-  /// fragment_offset 0 and message_size data.size(), sized and encoded in one pass.
-  bool writeWholeUnreliable(std::uint64_t message_number, std::int32_t channel,
-                            std::span<const std::uint8_t> data);
+  /// Appends frames encoded beforehand (see encodeWholeUnreliableHeader), back to back.
+  bool writeEncoded(std::span<const std::uint8_t> frames);
   bool writeStats(float quality);
   bool writeClose(std::int32_t reason, std::string_view debug);
 
@@ -147,6 +145,13 @@ class PacketWriter {
 
   /// Bytes a reliable segment frame takes besides its data.
   static std::size_t reliableSegmentOverhead(std::uint64_t stream_offset, std::size_t length);
+  /// Most bytes encodeWholeUnreliableHeader writes.
+  static constexpr std::size_t kMaxWholeUnreliableHeader = 31;
+  /// Encodes at `out` everything of a whole-message Unreliable frame that precedes its
+  /// `size` payload bytes: with the payload after it, the bytes writeUnreliable writes for
+  /// (message_number, channel, size, 0, payload). \return the header's size.
+  static std::size_t encodeWholeUnreliableHeader(std::uint64_t message_number, std::int32_t channel,
+                                                 std::size_t size, std::uint8_t* out);
   /// Bytes an unreliable frame takes besides its data.
   static std::size_t unreliableOverhead(std::uint64_t message_number, std::int32_t channel,
                                         std::uint32_t message_size, std::uint32_t fragment_offset,
