@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "stream_message.hpp"
 
+#include <cstring>
+
 #include "wire.hpp"
 
 namespace steamsim::detail {
@@ -25,16 +27,22 @@ std::uint8_t* putVarint(std::uint8_t* out, std::uint64_t value) {
 }  // namespace
 
 std::size_t encodeStreamMessage(std::uint64_t message_number, std::int32_t channel,
-                                std::span<const std::uint8_t> payload,
-                                std::vector<std::uint8_t>& out) {
-  std::uint8_t header[30];
-  std::uint8_t* end = putVarint(header, message_number);
+                                std::span<const std::uint8_t> payload, std::uint8_t* out) {
+  std::uint8_t* end = putVarint(out, message_number);
   end = putVarint(end, wire::zigzag(channel));
   end = putVarint(end, payload.size());
-  const auto n = static_cast<std::size_t>(end - header);
-  out.insert(out.end(), header, end);
-  out.insert(out.end(), payload.begin(), payload.end());
-  return n + payload.size();
+  if (!payload.empty()) std::memcpy(end, payload.data(), payload.size());
+  return static_cast<std::size_t>(end - out) + payload.size();
+}
+
+std::size_t encodeStreamMessage(std::uint64_t message_number, std::int32_t channel,
+                                std::span<const std::uint8_t> payload,
+                                std::vector<std::uint8_t>& out) {
+  const std::size_t start = out.size();
+  out.resize(start + kMaxStreamMessageHeader + payload.size());
+  const std::size_t n = encodeStreamMessage(message_number, channel, payload, out.data() + start);
+  out.resize(start + n);
+  return n;
 }
 
 }  // namespace steamsim::detail

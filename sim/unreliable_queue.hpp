@@ -9,10 +9,12 @@
 // is read next.
 
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <utility>
 #include <vector>
 
+#include "byte_buffer.hpp"
 #include "time.hpp"
 #include "wire.hpp"
 
@@ -54,13 +56,15 @@ class UnreliableQueue {
   void push(std::uint64_t number, std::int32_t channel, std::span<const std::uint8_t> payload,
             TimeUs ready_at) {
     Buffer& to = read_.head == 0 && write_.entries.empty() ? read_ : write_;
-    std::uint8_t header[wire::PacketWriter::kMaxWholeUnreliableHeader];
+    const std::size_t offset = to.bytes.size();
+    std::uint8_t* out =
+        to.bytes.append(wire::PacketWriter::kMaxWholeUnreliableHeader + payload.size());
     const std::size_t n =
-        wire::PacketWriter::encodeWholeUnreliableHeader(number, channel, payload.size(), header);
+        wire::PacketWriter::encodeWholeUnreliableHeader(number, channel, payload.size(), out);
+    if (!payload.empty()) std::memcpy(out + n, payload.data(), payload.size());
+    to.bytes.truncate(offset + n + payload.size());
     to.entries.push_back(Entry{number, channel, static_cast<std::uint32_t>(payload.size()), 0,
-                               to.bytes.size(), static_cast<std::uint8_t>(n), ready_at});
-    to.bytes.insert(to.bytes.end(), header, header + n);
-    to.bytes.insert(to.bytes.end(), payload.begin(), payload.end());
+                               offset, static_cast<std::uint8_t>(n), ready_at});
   }
 
   /// Removes the first `n` entries (n <= run()).
@@ -79,7 +83,7 @@ class UnreliableQueue {
  private:
   struct Buffer {
     std::vector<Entry> entries;
-    std::vector<std::uint8_t> bytes;
+    ByteBuffer bytes;
     std::size_t head = 0;  // entries before it were read
     void clear() {
       entries.clear();
