@@ -11,6 +11,10 @@ namespace {
 /// wire::readVarint for the message headers parsed here, inlined (the same checks: at most
 /// 10 bytes, 64 bits, canonical). \return bytes consumed, 0 if malformed or truncated.
 std::size_t readHeaderVarint(const std::uint8_t* in, std::size_t available, std::uint64_t& value) {
+  if (available != 0 && in[0] < 0x80U) {  // one byte: always canonical
+    value = in[0];
+    return 1;
+  }
   std::uint64_t result = 0;
   for (std::size_t i = 0; i < 10; ++i) {
     if (i >= available) return 0;
