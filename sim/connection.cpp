@@ -73,8 +73,6 @@ void Connection::enter(Phase phase, TimeUs now, int reason, const std::string& d
     end_debug_ = debug;
     reliable_out_.clear();
     unreliable_out_.clear();
-    unreliable_bytes_.clear();
-    unreliable_base_ = 0;
     unreliable_pending_bytes_ = 0;
     nagle_marks_.clear();
     inflight_.clear();
@@ -236,9 +234,8 @@ void Connection::onPacket(const wire::PacketHeader& header, std::span<const std:
   if (header.packet_number == tracker_.largest()) largest_received_at_ = now;
 
   bool eliciting = (header.flags & wire::kFlagAckNow) != 0;
-  wire::FrameReader reader(frames, parsed);
-  wire::Frame frame;
-  while (reader.next(frame)) {
+  // Frames that decode() parsed are read where they lie; others are parsed again.
+  auto handle = [&](const wire::Frame& frame) {
     eliciting = eliciting || isAckEliciting(frame.type);
     switch (frame.type) {
       case wire::FrameType::Ack:
@@ -251,11 +248,7 @@ void Connection::onPacket(const wire::PacketHeader& header, std::span<const std:
       case wire::FrameType::UnreliableFragment: {
         const wire::UnreliableFrame& u = frame.unreliable;
         if (u.fragment_offset == 0 && u.data.size() == u.message_size) {
-          host_.deliverMessage(
-              remote_,
-              StreamMessage{u.message_number, u.channel,
-                            std::vector<std::uint8_t>(u.data.begin(), u.data.end())},
-              false, now);
+          host_.deliverUnreliable(remote_, u.message_number, u.channel, u.data, now);
           break;
         }
         auto it = std::find_if(reassembly_.begin(), reassembly_.end(),
@@ -283,7 +276,18 @@ void Connection::onPacket(const wire::PacketHeader& header, std::span<const std:
       case wire::FrameType::Close:
         break;
     }
-    if (!isOpen()) return;
+    return isOpen();
+  };
+  if (parsed != nullptr && parsed->complete) {
+    for (std::size_t i = 0; i < parsed->count; ++i) {
+      if (!handle(parsed->frames[i])) return;
+    }
+  } else {
+    wire::FrameReader reader(frames);
+    wire::Frame frame;
+    while (reader.next(frame)) {
+      if (!handle(frame)) return;
+    }
   }
 
   StreamMessage message;
@@ -422,10 +426,7 @@ Result Connection::send(std::span<const std::uint8_t> data, int flags, int chann
     reliable_out_.appendMessage(number, channel, data);
     nagle_marks_.push_back(NagleMark{reliable_out_.end(), ready_at});
   } else {
-    const std::uint64_t offset = unreliable_base_ + unreliable_bytes_.size();
-    unreliable_bytes_.insert(unreliable_bytes_.end(), data.begin(), data.end());
-    unreliable_out_.push_back(UnreliableMessage{
-        number, channel, offset, static_cast<std::uint32_t>(data.size()), 0, ready_at});
+    unreliable_out_.push(number, channel, data, ready_at);
     unreliable_pending_bytes_ += data.size() + kMessagesHeaderBytes;
   }
   if ((flags & k_nSteamNetworkingSend_NoNagle) != 0) {
@@ -453,34 +454,8 @@ std::uint64_t Connection::reliableReadyEnd(TimeUs now) {
 
 bool Connection::unreliableReady(TimeUs now) const {
   if (unreliable_out_.empty()) return false;
-  const UnreliableMessage& front = unreliable_out_.front();
+  const UnreliableQueue::Entry& front = unreliable_out_.front();
   return front.number <= unreliable_flush_number_ || front.ready_at <= now;
-}
-
-std::uint64_t Connection::unsentBytes() const {
-  return (reliable_out_.end() - reliable_out_.sendNext()) + unreliable_pending_bytes_;
-}
-
-std::span<const std::uint8_t> Connection::payloadOf(const UnreliableMessage& m) const {
-  return {unreliable_bytes_.data() + (m.offset - unreliable_base_), m.size};
-}
-
-void Connection::popUnreliable() {
-  const UnreliableMessage& m = unreliable_out_.front();
-  const std::uint64_t end = m.offset + m.size;
-  unreliable_out_.pop_front();
-  if (unreliable_out_.empty()) {
-    unreliable_bytes_.clear();
-    unreliable_base_ = end;
-    return;
-  }
-  // Drop the sent prefix once it dominates, so appends stay amortised O(1).
-  const auto sent = static_cast<std::size_t>(unreliable_out_.front().offset - unreliable_base_);
-  if (sent >= 65536 && sent * 2 >= unreliable_bytes_.size()) {
-    unreliable_bytes_.erase(unreliable_bytes_.begin(),
-                            unreliable_bytes_.begin() + static_cast<std::ptrdiff_t>(sent));
-    unreliable_base_ += sent;
-  }
 }
 
 void Connection::refillPacing(TimeUs now) {
@@ -565,14 +540,31 @@ bool Connection::buildAndSendPacket(TimeUs now, bool ping, bool with_data) {
       eliciting = true;
     }
     while (!unreliable_out_.empty() && (full || unreliableReady(now))) {
-      UnreliableMessage& m = unreliable_out_.front();
+      UnreliableQueue::Entry& m = unreliable_out_.front();
       const auto size = m.size;
-      const std::span<const std::uint8_t> payload = payloadOf(m);
-      const std::size_t whole =
-          wire::PacketWriter::unreliableOverhead(m.number, m.channel, size, 0, size) + size;
-      if (m.sent == 0 && whole <= writer.remaining()) {
-        writer.writeUnreliable(m.number, m.channel, size, 0, payload);
-      } else if (m.sent > 0 || whole > kPayloadCapacity - kAckReserve) {
+      if (m.sent == 0 && m.frameSize() <= writer.remaining()) {
+        // A run of whole messages that are ready and fit: their frames were encoded when
+        // they were queued and lie back to back, so they are copied in one go.
+        std::size_t count = 1;
+        std::size_t bytes = m.frameSize();
+        std::uint64_t pending = m.size + kMessagesHeaderBytes;
+        for (const std::size_t run = unreliable_out_.run(); count < run; ++count) {
+          const UnreliableQueue::Entry& next = unreliable_out_.at(count);
+          if (bytes + next.frameSize() > writer.remaining() ||
+              !(full || next.number <= unreliable_flush_number_ || next.ready_at <= now)) {
+            break;
+          }
+          bytes += next.frameSize();
+          pending += next.size + kMessagesHeaderBytes;
+        }
+        writer.writeEncoded(unreliable_out_.frames(count));
+        unreliable_pending_bytes_ -= pending;
+        unreliable_out_.pop(count);
+        eliciting = true;
+        continue;
+      }
+      const std::span<const std::uint8_t> payload = unreliable_out_.frontPayload();
+      if (m.sent > 0 || m.frameSize() > kPayloadCapacity - kAckReserve) {
         // Too large for one datagram: send a fragment (losing any fragment loses it all).
         // Size the frame as a fragment (a length short of the whole message), an upper bound.
         const std::size_t overhead =
@@ -590,7 +582,7 @@ bool Connection::buildAndSendPacket(TimeUs now, bool ping, bool with_data) {
         break;  // fits in the next datagram
       }
       unreliable_pending_bytes_ -= m.size + kMessagesHeaderBytes;
-      popUnreliable();
+      unreliable_out_.pop();
       eliciting = true;
     }
   }
@@ -704,21 +696,21 @@ TimeUs Connection::nextWake() const {
     }
   }
   // Data waiting: for pacing tokens, or for its Nagle deadline.
-  const bool has_data = reliable_out_.hasRetransmit() ||
-                        reliable_out_.sendNext() < reliable_out_.end() || !unreliable_out_.empty();
-  if (has_data) {
-    if (pace_tokens_ < 0) {
+  switch (dataWait()) {
+    case DataWait::None:
+      break;
+    case DataWait::Pacing: {
       const double wait_us = -pace_tokens_ * 1e6 / config.send_rate;
       wake = std::min(wake, pace_updated_ + static_cast<TimeUs>(wait_us) + 1);
-    } else if (reliable_out_.hasRetransmit() || reliable_flush_end_ > reliable_out_.sendNext() ||
-               unsentBytes() >= kPayloadCapacity ||
-               (!unreliable_out_.empty() &&
-                unreliable_out_.front().number <= unreliable_flush_number_)) {
+      break;
+    }
+    case DataWait::Due:
       wake = std::min(wake, pace_updated_);  // due now (pace_updated_ is never in the future)
-    } else {
+      break;
+    case DataWait::Nagle:
       if (!nagle_marks_.empty()) wake = std::min(wake, nagle_marks_.front().ready_at);
       if (!unreliable_out_.empty()) wake = std::min(wake, unreliable_out_.front().ready_at);
-    }
+      break;
   }
   return wake;
 }

@@ -18,6 +18,7 @@
 #include "steamsim/message.hpp"
 #include "steamsim/network_config.hpp"
 #include "time.hpp"
+#include "unreliable_queue.hpp"
 #include "wire.hpp"
 
 namespace steamsim::detail {
@@ -31,6 +32,15 @@ class ConnectionHost {
   virtual void sendDatagram(SteamId to, std::span<const std::uint8_t> datagram) = 0;
   /// A message arrived on a connection.
   virtual void deliverMessage(SteamId from, StreamMessage&& message, bool reliable, TimeUs now) = 0;
+  /// A whole unreliable message arrived; `payload` views the datagram (copied by the host
+  /// straight into the message it hands out).
+  virtual void deliverUnreliable(SteamId from, std::uint64_t message_number, std::int32_t channel,
+                                 std::span<const std::uint8_t> payload, TimeUs now) {
+    deliverMessage(from,
+                   StreamMessage{message_number, channel,
+                                 std::vector<std::uint8_t>(payload.begin(), payload.end())},
+                   false, now);
+  }
   /// A connection changed state (for the trace).
   virtual void traceStateChange(SteamId remote, ConnectionState from, ConnectionState to,
                                 int reason, const std::string& debug) = 0;
@@ -79,6 +89,24 @@ class Connection {
   /// When `think` should next run; kNever if never.
   TimeUs nextWake() const;
 
+  /// What queued data waits for, as nextWake() sees it: nothing queued, pacing tokens, nothing
+  /// (due now), or its Nagle deadline. While it stays Pacing or Due, queueing more data
+  /// leaves nextWake() unchanged.
+  enum class DataWait { None, Pacing, Due, Nagle };
+  DataWait dataWait() const {
+    const bool has_data = reliable_out_.hasRetransmit() ||
+                          reliable_out_.sendNext() < reliable_out_.end() ||
+                          !unreliable_out_.empty();
+    if (!has_data) return DataWait::None;
+    if (pace_tokens_ < 0) return DataWait::Pacing;
+    if (reliable_out_.hasRetransmit() || reliable_flush_end_ > reliable_out_.sendNext() ||
+        unsentBytes() >= wire::kMaxDatagram - wire::kHeaderSize ||
+        (!unreliable_out_.empty() && unreliable_out_.front().number <= unreliable_flush_number_)) {
+      return DataWait::Due;
+    }
+    return DataWait::Nagle;
+  }
+
   Phase phase() const { return phase_; }
   /// State as the API reports it.
   ConnectionState apiState() const;
@@ -108,14 +136,6 @@ class Connection {
   RealTimeStatus status(TimeUs now);
 
  private:
-  struct UnreliableMessage {
-    std::uint64_t number = 0;
-    std::int32_t channel = 0;
-    std::uint64_t offset = 0;  // of its payload in the unreliable byte queue
-    std::uint32_t size = 0;
-    std::uint32_t sent = 0;  // bytes already sent as fragments
-    TimeUs ready_at = 0;     // Nagle deadline
-  };
   struct NagleMark {
     std::uint64_t stream_end = 0;  // end of a reliable message in the stream
     TimeUs ready_at = 0;
@@ -148,10 +168,11 @@ class Connection {
   bool buildAndSendPacket(TimeUs now, bool ping, bool with_data);
   std::uint64_t reliableReadyEnd(TimeUs now);
   bool unreliableReady(TimeUs now) const;
-  std::uint64_t unsentBytes() const;
+  /// Bytes queued and never sent, reliable and unreliable.
+  std::uint64_t unsentBytes() const {
+    return (reliable_out_.end() - reliable_out_.sendNext()) + unreliable_pending_bytes_;
+  }
   void refillPacing(TimeUs now);
-  std::span<const std::uint8_t> payloadOf(const UnreliableMessage& m) const;
-  void popUnreliable();
   TimeUs rtoUs() const;
   TimeUs replyTimeoutUs() const;
 
@@ -176,11 +197,7 @@ class Connection {
   ReliableSender reliable_out_;
   std::deque<NagleMark> nagle_marks_;
   std::uint64_t reliable_flush_end_ = 0;  // NoNagle: stream bytes below are ready now
-  std::deque<UnreliableMessage> unreliable_out_;
-  // Payloads of unreliable_out_, back to back (one copy per message, no allocation per
-  // message); unreliable_bytes_[0] is at offset unreliable_base_.
-  std::vector<std::uint8_t> unreliable_bytes_;
-  std::uint64_t unreliable_base_ = 0;
+  UnreliableQueue unreliable_out_;
   std::uint64_t unreliable_flush_number_ = 0;  // NoNagle: messages up to this are ready
   std::uint64_t unreliable_pending_bytes_ = 0;
   double pace_tokens_ = 0;

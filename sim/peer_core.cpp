@@ -36,8 +36,7 @@ const NetworkConfig& PeerCore::config() const {
   return world_.config();
 }
 
-Session* PeerCore::findSession(SteamId remote) {
-  if (remote == last_remote_ && last_session_ != nullptr) return last_session_;
+Session* PeerCore::lookUpSession(SteamId remote) {
   auto it = sessions_.find(remote);
   if (it == sessions_.end()) return nullptr;
   last_remote_ = remote;
@@ -45,8 +44,7 @@ Session* PeerCore::findSession(SteamId remote) {
   return last_session_;
 }
 
-Session& PeerCore::session(SteamId remote) {
-  if (Session* found = findSession(remote)) return *found;
+Session& PeerCore::newSession(SteamId remote) {
   auto& slot = sessions_[remote];
   slot = std::make_unique<Session>(*this, world_.scheduler(), remote);
   last_remote_ = remote;
@@ -122,12 +120,27 @@ Result PeerCore::sendMessageToUser(SteamId remote, std::span<const std::uint8_t>
   } else if (s.connection->awaitingAccept()) {
     s.connection->accept(now());  // sending to a peer that asked accepts implicitly
   }
-  const Result result = s.connection->send(data, flags, channel, now());
+  Connection& c = *s.connection;
+  const TimeUs t = now();
+  // A message queued behind data that is already due (or waiting for pacing) changes no
+  // timer of the connection: the session's wake-up stays unless the idle deadline was it.
+  // (Queueing keeps Due and Pacing as they are: it changes neither the pacing tokens nor
+  // what made the data due.)
+  const bool steady = c.phase() == Connection::Phase::Connected &&
+                      s.last_phase == Connection::Phase::Connected &&
+                      (flags & k_nSteamNetworkingSend_UseCurrentThread) == 0;
+  const Connection::DataWait wait_before = steady ? c.dataWait() : Connection::DataWait::None;
+  const TimeUs idle_before = s.idle_deadline;
+  const Result result = c.send(data, flags, channel, t);
   if (result == Result::OK) {
-    world_.noteMessageId(s.connection->lastMessageNumber());
-    s.markUsed(now(), config().idle_timeout);
+    world_.noteMessageId(c.lastMessageNumber());
+    s.markUsed(t, config().idle_timeout);
   }
-  checkConnection(s, now());  // resets a failed connection; the session stays
+  if (wait_before == Connection::DataWait::Due || wait_before == Connection::DataWait::Pacing) {
+    s.rearmAfterSend(idle_before);  // still Connected: checkConnection has nothing to do
+    return result;
+  }
+  checkConnection(s, t);  // resets a failed connection; the session stays
   s.rearm();
   return result;
 }
@@ -156,7 +169,7 @@ bool PeerCore::closeSessionWithUser(SteamId remote) {
 
 bool PeerCore::closeChannelWithUser(SteamId remote, int channel) {
   Session* s = findSession(remote);
-  if (s == nullptr || s->open_channels.erase(channel) == 0) return false;
+  if (s == nullptr || !s->closeChannel(channel)) return false;
   discardUnread(remote, &channel);
   if (s->open_channels.empty()) closeSessionWithUser(remote);
   return true;
@@ -221,11 +234,7 @@ std::vector<Message> PeerCore::receiveMessagesOnChannel(int channel, int max_mes
   MessageQueue& queue = it->second;
   const std::size_t n = std::min(queue.size(), static_cast<std::size_t>(max_messages));
   out.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    unread_bytes_ -= queue.front().payload.size();
-    out.push_back(std::move(queue.front()));
-    queue.pop();
-  }
+  unread_bytes_ -= queue.popInto(out, n);
   return out;
 }
 
@@ -424,31 +433,43 @@ void PeerCore::sendDatagram(SteamId to, std::span<const std::uint8_t> datagram) 
 }
 
 void PeerCore::deliverMessage(SteamId from, StreamMessage&& message, bool reliable, TimeUs t) {
+  Message* m = admitMessage(from, message.message_number, message.channel, message.payload.size(),
+                            reliable, t);
+  if (m != nullptr) m->payload = std::move(message.payload);
+}
+
+void PeerCore::deliverUnreliable(SteamId from, std::uint64_t message_number, std::int32_t channel,
+                                 std::span<const std::uint8_t> payload, TimeUs t) {
+  Message* m = admitMessage(from, message_number, channel, payload.size(), false, t);
+  if (m != nullptr) m->payload.assign(payload.begin(), payload.end());  // the one copy
+}
+
+Message* PeerCore::admitMessage(SteamId from, std::uint64_t message_number, std::int32_t channel,
+                                std::size_t size, bool reliable, TimeUs t) {
   Session* s = findSession(from);
-  if (s == nullptr) return;
+  if (s == nullptr) return nullptr;
   const std::size_t cap = config().max_unread_bytes;
-  if (cap != 0 && unread_bytes_ + message.payload.size() > cap) {
+  if (cap != 0 && unread_bytes_ + size > cap) {
     ++counters_.messages_dropped_cap;
-    return;
+    return nullptr;
   }
-  world_.observe(TraceKind::MessageDelivered, from, steam_id_,
-                 static_cast<std::uint32_t>(message.payload.size()), message.channel,
-                 reliable ? "reliable" : "unreliable", message.message_number);
-  Message m;
-  m.size = static_cast<int>(message.payload.size());
-  m.payload = std::move(message.payload);
+  world_.observe(TraceKind::MessageDelivered, from, steam_id_, static_cast<std::uint32_t>(size),
+                 channel, reliable ? "reliable" : "unreliable", message_number);
+  s->openChannel(channel);
+  // Built in place in the channel's queue.
+  Message& m = channelQueue(channel).emplace();
+  m.size = static_cast<int>(size);
   m.connection = 0;
   m.identity = from;
   m.receiver_user_data = 0;
   m.time_received = t;
-  m.message_number = static_cast<std::int64_t>(message.message_number);
-  m.channel = message.channel;
+  m.message_number = static_cast<std::int64_t>(message_number);
+  m.channel = channel;
   m.flags = reliable ? k_nSteamNetworkingSend_Reliable : 0;
   m.sender_user_data = 0;
-  unread_bytes_ += m.payload.size();
-  if (!s->open_channels.contains(m.channel)) s->open_channels.insert(m.channel);
-  channelQueue(m.channel).push(std::move(m));
+  unread_bytes_ += size;
   ++counters_.messages_received;
+  return &m;
 }
 
 void PeerCore::countRetransmission(SteamId remote, std::uint64_t offset, std::uint64_t bytes) {

@@ -72,6 +72,8 @@ class PeerCore final : public ConnectionHost {
   const NetworkConfig& config() const override;
   void sendDatagram(SteamId to, std::span<const std::uint8_t> datagram) override;
   void deliverMessage(SteamId from, StreamMessage&& message, bool reliable, TimeUs now) override;
+  void deliverUnreliable(SteamId from, std::uint64_t message_number, std::int32_t channel,
+                         std::span<const std::uint8_t> payload, TimeUs now) override;
   void traceStateChange(SteamId remote, ConnectionState from, ConnectionState to, int reason,
                         const std::string& debug) override;
   void countRetransmission(SteamId remote, std::uint64_t offset, std::uint64_t bytes) override;
@@ -88,8 +90,16 @@ class PeerCore final : public ConnectionHost {
   };
 
   TimeUs now() const;
-  Session* findSession(SteamId remote);
-  Session& session(SteamId remote);
+  Session* findSession(SteamId remote) {
+    if (remote == last_remote_ && last_session_ != nullptr) return last_session_;
+    return lookUpSession(remote);
+  }
+  Session* lookUpSession(SteamId remote);
+  Session& session(SteamId remote) {
+    if (Session* found = findSession(remote)) return *found;
+    return newSession(remote);
+  }
+  Session& newSession(SteamId remote);
   MessageQueue& channelQueue(int channel);
   std::uint32_t newConnectionId();
   void startConnection(Session& session, bool outgoing, std::uint32_t remote_id);
@@ -103,6 +113,10 @@ class PeerCore final : public ConnectionHost {
   void replyTo(const wire::PacketHeader& header, wire::PacketType type, int reason,
                const std::string& debug);
   void postSignal(PendingSignal signal);
+  /// Queues a message of `size` bytes from `from` on its channel, payload left empty for
+  /// the caller to fill. \return it, or null if it is not taken (no session, cap reached).
+  Message* admitMessage(SteamId from, std::uint64_t message_number, std::int32_t channel,
+                        std::size_t size, bool reliable, TimeUs now);
   ConnectionInfo connectionInfo(const Session& session) const;
 
   World& world_;

@@ -6,6 +6,32 @@
 
 namespace steamsim::detail {
 
+namespace {
+
+/// wire::readVarint for the message headers parsed here, inlined (the same checks: at most
+/// 10 bytes, 64 bits, canonical). \return bytes consumed, 0 if malformed or truncated.
+std::size_t readHeaderVarint(const std::uint8_t* in, std::size_t available, std::uint64_t& value) {
+  if (available != 0 && in[0] < 0x80U) {  // one byte: always canonical
+    value = in[0];
+    return 1;
+  }
+  std::uint64_t result = 0;
+  for (std::size_t i = 0; i < 10; ++i) {
+    if (i >= available) return 0;
+    const std::uint8_t byte = in[i];
+    if (i == 9 && byte > 1U) return 0;
+    result |= static_cast<std::uint64_t>(byte & 0x7FU) << (7U * i);
+    if ((byte & 0x80U) == 0) {
+      if (i > 0 && byte == 0) return 0;
+      value = result;
+      return i + 1;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
 bool ReliableReceiver::onSegment(std::uint64_t offset, std::span<const std::uint8_t> data) {
   if (!error_.empty()) return false;
   const std::uint64_t end = offset + data.size();
@@ -46,12 +72,12 @@ bool ReliableReceiver::nextMessage(StreamMessage& out) {
   std::uint64_t number = 0;
   std::uint64_t channel = 0;
   std::uint64_t size = 0;
-  std::size_t used = wire::readVarint(rest, number);
+  std::size_t used = readHeaderVarint(rest.data(), rest.size(), number);
   if (used == 0) return false;
-  std::size_t n = wire::readVarint(rest.subspan(used), channel);
+  std::size_t n = readHeaderVarint(rest.data() + used, rest.size() - used, channel);
   if (n == 0) return false;
   used += n;
-  n = wire::readVarint(rest.subspan(used), size);
+  n = readHeaderVarint(rest.data() + used, rest.size() - used, size);
   if (n == 0) return false;
   used += n;
   if (size > kMaxReceiveMessageSize) {

@@ -2,20 +2,25 @@
 #include "reliable_sender.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "stream_message.hpp"
 
 namespace steamsim::detail {
 
 std::uint64_t ReliableSender::append(std::span<const std::uint8_t> bytes) {
-  buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
+  if (!bytes.empty()) std::memcpy(buffer_.append(bytes.size()), bytes.data(), bytes.size());
   end_ += bytes.size();
   return end_;
 }
 
 std::uint64_t ReliableSender::appendMessage(std::uint64_t number, std::int32_t channel,
                                             std::span<const std::uint8_t> payload) {
-  end_ += encodeStreamMessage(number, channel, payload, buffer_);
+  const std::size_t start = buffer_.size();
+  const std::size_t n = encodeStreamMessage(
+      number, channel, payload, buffer_.append(kMaxStreamMessageHeader + payload.size()));
+  buffer_.truncate(start + n);
+  end_ += n;
   return end_;
 }
 
@@ -66,10 +71,14 @@ void ReliableSender::advanceFloor() {
   if (first == nullptr || first->lo > acked_floor_) return;
   acked_floor_ = first->hi;
   acked_.popFront();
-  // Release acknowledged bytes in large steps so appends stay amortised O(1).
+  // Release acknowledged bytes: all at once when nothing is left unacknowledged, else in
+  // large steps so appends stay amortised O(1).
   const std::uint64_t releasable = acked_floor_ - buffer_base_;
-  if (releasable >= 65536 && releasable * 2 >= buffer_.size()) {
-    buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(releasable));
+  if (acked_floor_ == end_) {
+    buffer_.clear();
+    buffer_base_ = acked_floor_;
+  } else if (releasable >= 65536 && releasable * 2 >= buffer_.size()) {
+    buffer_.erasePrefix(static_cast<std::size_t>(releasable));
     buffer_base_ = acked_floor_;
   }
 }

@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "byte_buffer.hpp"
 #include "byte_range.hpp"
 
 namespace steamsim::detail {
@@ -54,7 +55,7 @@ class ReliableSender {
  private:
   void advanceFloor();
 
-  std::vector<std::uint8_t> buffer_;  // stream bytes from buffer_base_ to end_
+  ByteBuffer buffer_;  // stream bytes from buffer_base_ to end_
   std::uint64_t buffer_base_ = 0;
   std::uint64_t acked_floor_ = 0;  // everything below is acknowledged
   std::uint64_t send_next_ = 0;

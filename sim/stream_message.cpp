@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "stream_message.hpp"
 
+#include <cstring>
+
 #include "wire.hpp"
 
 namespace steamsim::detail {
@@ -11,17 +13,36 @@ std::size_t streamMessageSize(std::uint64_t message_number, std::int32_t channel
          wire::varintSize(payload_size) + payload_size;
 }
 
+namespace {
+
+std::uint8_t* putVarint(std::uint8_t* out, std::uint64_t value) {
+  while (value >= 0x80U) {
+    *out++ = static_cast<std::uint8_t>((value & 0x7FU) | 0x80U);
+    value >>= 7U;
+  }
+  *out++ = static_cast<std::uint8_t>(value);
+  return out;
+}
+
+}  // namespace
+
+std::size_t encodeStreamMessage(std::uint64_t message_number, std::int32_t channel,
+                                std::span<const std::uint8_t> payload, std::uint8_t* out) {
+  std::uint8_t* end = putVarint(out, message_number);
+  end = putVarint(end, wire::zigzag(channel));
+  end = putVarint(end, payload.size());
+  if (!payload.empty()) std::memcpy(end, payload.data(), payload.size());
+  return static_cast<std::size_t>(end - out) + payload.size();
+}
+
 std::size_t encodeStreamMessage(std::uint64_t message_number, std::int32_t channel,
                                 std::span<const std::uint8_t> payload,
                                 std::vector<std::uint8_t>& out) {
   const std::size_t start = out.size();
-  std::uint8_t header[30];
-  std::size_t n = wire::writeVarint(header, message_number);
-  n += wire::writeVarint(header + n, wire::zigzag(channel));
-  n += wire::writeVarint(header + n, payload.size());
-  out.insert(out.end(), header, header + n);
-  out.insert(out.end(), payload.begin(), payload.end());
-  return out.size() - start;
+  out.resize(start + kMaxStreamMessageHeader + payload.size());
+  const std::size_t n = encodeStreamMessage(message_number, channel, payload, out.data() + start);
+  out.resize(start + n);
+  return n;
 }
 
 }  // namespace steamsim::detail

@@ -585,6 +585,37 @@ bool PacketWriter::writeUnreliable(std::uint64_t message_number, std::int32_t ch
   return true;
 }
 
+namespace {
+
+std::uint8_t* putVarint(std::uint8_t* out, std::uint64_t value) {
+  while (value >= 0x80U) {
+    *out++ = static_cast<std::uint8_t>((value & 0x7FU) | 0x80U);
+    value >>= 7U;
+  }
+  *out++ = static_cast<std::uint8_t>(value);
+  return out;
+}
+
+}  // namespace
+
+std::size_t PacketWriter::encodeWholeUnreliableHeader(std::uint64_t message_number,
+                                                      std::int32_t channel, std::size_t size,
+                                                      std::uint8_t* out) {
+  std::uint8_t* end = out;
+  *end++ = static_cast<std::uint8_t>(FrameType::Unreliable);
+  end = putVarint(end, message_number);
+  end = putVarint(end, zigzag(channel));
+  end = putVarint(end, size);
+  return static_cast<std::size_t>(end - out);
+}
+
+bool PacketWriter::writeEncoded(std::span<const std::uint8_t> frames) {
+  if (frames.size() > remaining()) return false;
+  if (!frames.empty()) std::memcpy(buffer_.data() + size_, frames.data(), frames.size());
+  size_ += frames.size();
+  return true;
+}
+
 bool PacketWriter::writeStats(float quality) {
   if (1 + kStatsBodySize > remaining()) return false;
   std::uint8_t* out = buffer_.data() + size_;

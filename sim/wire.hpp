@@ -154,6 +154,8 @@ class PacketWriter {
   bool writeUnreliable(std::uint64_t message_number, std::int32_t channel,
                        std::uint32_t message_size, std::uint32_t fragment_offset,
                        std::span<const std::uint8_t> data);
+  /// Appends frames encoded beforehand (see encodeWholeUnreliableHeader), back to back.
+  bool writeEncoded(std::span<const std::uint8_t> frames);
   bool writeStats(float quality);
   bool writeClose(std::int32_t reason, std::string_view debug);
 
@@ -162,6 +164,13 @@ class PacketWriter {
 
   /// Bytes a reliable segment frame takes besides its data.
   static std::size_t reliableSegmentOverhead(std::uint64_t stream_offset, std::size_t length);
+  /// Most bytes encodeWholeUnreliableHeader writes.
+  static constexpr std::size_t kMaxWholeUnreliableHeader = 31;
+  /// Encodes at `out` everything of a whole-message Unreliable frame that precedes its
+  /// `size` payload bytes: with the payload after it, the bytes writeUnreliable writes for
+  /// (message_number, channel, size, 0, payload). \return the header's size.
+  static std::size_t encodeWholeUnreliableHeader(std::uint64_t message_number, std::int32_t channel,
+                                                 std::size_t size, std::uint8_t* out);
   /// Bytes an unreliable frame takes besides its data.
   static std::size_t unreliableOverhead(std::uint64_t message_number, std::int32_t channel,
                                         std::uint32_t message_size, std::uint32_t fragment_offset,

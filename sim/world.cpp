@@ -100,6 +100,7 @@ World::World(NetworkConfig config) : config_(std::move(config)), nonce_(randomNo
   if (!errors.empty()) throw std::invalid_argument("invalid NetworkConfig: " + joinErrors(errors));
   actions_ = std::make_unique<ActionQueue>(*this);
   actions_->id = scheduler_.add(actions_.get());
+  updateTraceFlags();
   if (realTime()) driver_ = std::make_unique<RealTimeDriver>(*this);
 }
 
@@ -221,11 +222,6 @@ Peer& World::addPeer(SteamId steam_id) {
 Peer* World::peer(SteamId steam_id) {
   auto it = peer_index_.find(steam_id);
   return it == peer_index_.end() ? nullptr : it->second->api.get();
-}
-
-PeerCore* World::core(SteamId steam_id) {
-  auto it = peer_index_.find(steam_id);
-  return it == peer_index_.end() ? nullptr : it->second->core.get();
 }
 
 std::vector<SteamId> World::peerIds() const {
@@ -660,8 +656,8 @@ void World::settle(Transfer& t) {
 // ---------------------------------------------------------------------------------------
 // Trace
 
-void World::trace(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes, std::int64_t value,
-                  const char* name, const std::string* extra) {
+void World::traceEvent(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes,
+                       std::int64_t value, const char* name, const std::string* extra) {
   if (!realTime()) hashTraceEvent(kind, from, to, bytes, value, name, extra);
   std::uint64_t message_id = 0;
   if (kind == TraceKind::ApiCall) std::swap(message_id, note_message_id_);
@@ -675,9 +671,8 @@ void World::trace(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes,
   if (trace_sink_) trace_sink_(event);
 }
 
-void World::observe(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes,
-                    std::int64_t value, const char* name, std::uint64_t message_id) {
-  if (!trace_sink_ && !config_.record_trace) return;
+void World::observeEvent(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes,
+                         std::int64_t value, const char* name, std::uint64_t message_id) {
   TraceEvent event{now_, kind, from, to, bytes, value, name};
   event.packet_id = trace_packet_id_;
   event.message_id = message_id;
@@ -704,6 +699,12 @@ void World::hashTraceEvent(TraceKind kind, SteamId from, SteamId to, std::uint32
 
 void World::setTraceSink(std::function<void(const TraceEvent&)> sink) {
   trace_sink_ = std::move(sink);
+  updateTraceFlags();
+}
+
+void World::updateTraceFlags() {
+  watched_ = trace_sink_ || config_.record_trace;
+  untraced_ = realTime() && !watched_;
 }
 
 NetworkCounters World::counters() const {

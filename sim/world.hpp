@@ -51,10 +51,18 @@ class World : public std::enable_shared_from_this<World> {
   /// Adds an event to the trace hash (and to the sink/record when present). `name` is a
   /// static string; `extra` is appended to the detail text.
   void trace(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes, std::int64_t value,
-             const char* name, const std::string* extra = nullptr);
+             const char* name, const std::string* extra = nullptr) {
+    if (untraced_) {  // real time (nothing hashed) and nobody watching: nothing to do
+      if (kind == TraceKind::ApiCall) note_message_id_ = 0;
+      return;
+    }
+    traceEvent(kind, from, to, bytes, value, name, extra);
+  }
   /// An observation-only event (see isObservationOnly): to the sink/record, never hashed.
   void observe(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes, std::int64_t value,
-               const char* name, std::uint64_t message_id = 0);
+               const char* name, std::uint64_t message_id = 0) {
+    if (watched_) observeEvent(kind, from, to, bytes, value, name, message_id);
+  }
   /// The message number a send just took: carried by the next api_call event.
   void noteMessageId(std::uint64_t message_id) { note_message_id_ = message_id; }
 
@@ -62,7 +70,15 @@ class World : public std::enable_shared_from_this<World> {
   std::mutex& mutex() { return mutex_; }
   Peer& addPeer(SteamId steam_id);
   Peer* peer(SteamId steam_id);
-  PeerCore* core(SteamId steam_id);
+  PeerCore* core(SteamId steam_id) {
+    if (steam_id != last_core_id_ || last_core_slot_ == nullptr) {
+      auto it = peer_index_.find(steam_id);
+      if (it == peer_index_.end()) return nullptr;
+      last_core_id_ = steam_id;  // slots live as long as the world: the pointer stays valid
+      last_core_slot_ = it->second;
+    }
+    return last_core_slot_->core.get();
+  }
   std::vector<SteamId> peerIds() const;
   void setDefaultLink(const LinkConditions& conditions);
   void setLink(SteamId from, SteamId to, const LinkConditions& conditions);
@@ -173,6 +189,12 @@ class World : public std::enable_shared_from_this<World> {
     }
   };
 
+  void traceEvent(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes, std::int64_t value,
+                  const char* name, const std::string* extra);
+  void observeEvent(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes,
+                    std::int64_t value, const char* name, std::uint64_t message_id);
+  /// Recomputes watched_ and untraced_ (a sink was set or cleared).
+  void updateTraceFlags();
   void hashTraceEvent(TraceKind kind, SteamId from, SteamId to, std::uint32_t bytes,
                       std::int64_t value, const char* name, const std::string* extra);
   Link& linkFor(SteamId from, SteamId to);
@@ -209,6 +231,8 @@ class World : public std::enable_shared_from_this<World> {
 
   std::vector<std::unique_ptr<PeerSlot>> peers_;
   std::unordered_map<SteamId, PeerSlot*> peer_index_;
+  SteamId last_core_id_ = 0;  // one-entry cache of core()'s lookup
+  PeerSlot* last_core_slot_ = nullptr;
   std::unordered_map<std::pair<SteamId, SteamId>, std::unique_ptr<Link>, PairHash> links_;
   LinkConditions default_conditions_;
   std::function<LinkConditions(SteamId, SteamId)> link_resolver_;
@@ -251,6 +275,8 @@ class World : public std::enable_shared_from_this<World> {
   std::shared_ptr<DatagramCapture> capture_;
   std::vector<TraceEvent> recorded_;
   std::function<void(const TraceEvent&)> trace_sink_;
+  bool watched_ = false;   // a sink is set or the trace is recorded
+  bool untraced_ = false;  // real time and not watched: trace events cost nothing
 
   std::atomic<bool> closed_{false};
   std::condition_variable work_cv_;
