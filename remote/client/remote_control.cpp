@@ -12,40 +12,6 @@ namespace protocol = remote::protocol;
 
 namespace {
 
-protocol::LinkFields toFields(const remote::LinkConditions& c) {
-  return {c.down,
-          c.rate_limit_bytes_per_s,
-          c.rate_limit_burst_bytes,
-          c.loss_pct,
-          c.burst_loss_pct,
-          c.burst_length_mean,
-          c.latency_ms,
-          c.jitter_ms,
-          c.jitter_reorders,
-          c.reorder_pct,
-          c.reorder_ms,
-          c.duplicate_pct,
-          c.duplicate_ms,
-          c.corrupt_pct};
-}
-
-remote::LinkConditions fromFields(const protocol::LinkFields& f) {
-  return {f.down,
-          f.rate_limit_bytes_per_s,
-          f.rate_limit_burst_bytes,
-          f.loss_pct,
-          f.burst_loss_pct,
-          f.burst_length_mean,
-          f.latency_ms,
-          f.jitter_ms,
-          f.jitter_reorders,
-          f.reorder_pct,
-          f.reorder_ms,
-          f.duplicate_pct,
-          f.duplicate_ms,
-          f.corrupt_pct};
-}
-
 void nothing(Reader&) {}
 
 }  // namespace
@@ -57,7 +23,7 @@ RemoteControl::~RemoteControl() = default;
 
 void RemoteControl::setDefaultLink(const remote::LinkConditions& conditions) {
   connection_->call(
-      FrameType::SetDefaultLink, [&](Writer& w) { encode(w, toFields(conditions)); }, nothing);
+      FrameType::SetDefaultLink, [&](Writer& w) { encode(w, conditions); }, nothing);
 }
 
 void RemoteControl::setLink(SteamId from, SteamId to, const remote::LinkConditions& conditions) {
@@ -66,7 +32,7 @@ void RemoteControl::setLink(SteamId from, SteamId to, const remote::LinkConditio
       [&](Writer& w) {
         w.u64(from);
         w.u64(to);
-        encode(w, toFields(conditions));
+        encode(w, conditions);
       },
       nothing);
 }
@@ -88,7 +54,7 @@ remote::LinkConditions RemoteControl::link(SteamId from, SteamId to) {
         w.u64(from);
         w.u64(to);
       },
-      [](Reader& r) { return fromFields(protocol::decodeLinkFields(r)); });
+      [](Reader& r) { return protocol::decodeLinkFields(r); });
 }
 
 void RemoteControl::partition(const std::vector<std::vector<SteamId>>& groups) {

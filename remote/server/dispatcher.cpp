@@ -12,47 +12,8 @@ namespace {
 using protocol::ErrorCode;
 using protocol::FrameType;
 
-LinkConditions toConditions(const protocol::LinkFields& f) {
-  LinkConditions c;
-  c.down = f.down;
-  c.rate_limit_bytes_per_s = f.rate_limit_bytes_per_s;
-  c.rate_limit_burst_bytes = f.rate_limit_burst_bytes;
-  c.loss_pct = f.loss_pct;
-  c.burst_loss_pct = f.burst_loss_pct;
-  c.burst_length_mean = f.burst_length_mean;
-  c.latency_ms = f.latency_ms;
-  c.jitter_ms = f.jitter_ms;
-  c.jitter_reorders = f.jitter_reorders;
-  c.reorder_pct = f.reorder_pct;
-  c.reorder_ms = f.reorder_ms;
-  c.duplicate_pct = f.duplicate_pct;
-  c.duplicate_ms = f.duplicate_ms;
-  c.corrupt_pct = f.corrupt_pct;
-  return c;
-}
-
-protocol::LinkFields toFields(const LinkConditions& c) {
-  protocol::LinkFields f;
-  f.down = c.down;
-  f.rate_limit_bytes_per_s = c.rate_limit_bytes_per_s;
-  f.rate_limit_burst_bytes = c.rate_limit_burst_bytes;
-  f.loss_pct = c.loss_pct;
-  f.burst_loss_pct = c.burst_loss_pct;
-  f.burst_length_mean = c.burst_length_mean;
-  f.latency_ms = c.latency_ms;
-  f.jitter_ms = c.jitter_ms;
-  f.jitter_reorders = c.jitter_reorders;
-  f.reorder_pct = c.reorder_pct;
-  f.reorder_ms = c.reorder_ms;
-  f.duplicate_pct = c.duplicate_pct;
-  f.duplicate_ms = c.duplicate_ms;
-  f.corrupt_pct = c.corrupt_pct;
-  return f;
-}
-
 /// Invalid link conditions: every problem in one InvalidArgument.
-LinkConditions validConditions(const protocol::LinkFields& fields) {
-  LinkConditions c = toConditions(fields);
+const LinkConditions& validConditions(const LinkConditions& c) {
   const auto problems = c.validate();
   if (!problems.empty()) {
     std::string text;
@@ -447,7 +408,7 @@ void Dispatcher::controlRequest(const protocol::FrameHeader& header, protocol::R
       const SteamId from = in.u64();
       const SteamId to = in.u64();
       in.expectEnd();
-      encode(w, toFields(net.link(from, to)));
+      encode(w, net.link(from, to));
       return;
     }
     case FrameType::Partition: {

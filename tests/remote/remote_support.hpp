@@ -199,7 +199,7 @@ class Harness {
   // ---- network control: through RemoteControl in Remote mode ----
   void setLink(SteamId from, SteamId to, const LinkConditions& c) {
     if (control_) {
-      control_->setLink(from, to, toRemote(c));
+      control_->setLink(from, to, c);
     } else {
       net_.setLink(from, to, c);
     }
@@ -222,23 +222,6 @@ class Harness {
   Network& network() { return net_; }
   remote::Server* server() { return server_.get(); }
   RemoteControl* control() { return control_.get(); }
-
-  static remote::LinkConditions toRemote(const LinkConditions& c) {
-    return {c.down,
-            c.rate_limit_bytes_per_s,
-            c.rate_limit_burst_bytes,
-            c.loss_pct,
-            c.burst_loss_pct,
-            c.burst_length_mean,
-            c.latency_ms,
-            c.jitter_ms,
-            c.jitter_reorders,
-            c.reorder_pct,
-            c.reorder_ms,
-            c.duplicate_pct,
-            c.duplicate_ms,
-            c.corrupt_pct};
-  }
 
  private:
   Mode mode_;

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "steamsim/link_conditions.hpp"
 #include "steamsim/message.hpp"
 #include "steamsim/networking_messages.hpp"
 #include "steamsim/types.hpp"
@@ -54,25 +55,8 @@ class RemoteError : public std::runtime_error {
 namespace remote {
 class Connection;
 
-/// Every field of the simulator's LinkConditions (SPEC §4), as the control protocol
-/// carries them. Units in the names; defaults as in the simulator.
-struct LinkConditions {
-  bool down = false;                        ///< link cut
-  double rate_limit_bytes_per_s = 0.0;      ///< token bucket rate; 0 unlimited
-  double rate_limit_burst_bytes = 16384.0;  ///< bucket capacity
-  double loss_pct = 0.0;                    ///< Bernoulli loss, 0..100
-  double burst_loss_pct = 0.0;              ///< Gilbert-Elliott mean loss, 0..100
-  double burst_length_mean = 1.0;           ///< mean datagrams per loss burst
-  double latency_ms = 0.0;                  ///< one-way delay
-  double jitter_ms = 0.0;                   ///< +- uniform
-  bool jitter_reorders = false;             ///< may jitter reorder
-  double reorder_pct = 0.0;                 ///< share held back by reorder_ms
-  double reorder_ms = 15.0;
-  double duplicate_pct = 0.0;
-  double duplicate_ms = 10.0;
-  double corrupt_pct = 0.0;  ///< share with one bit flipped
-  friend bool operator==(const LinkConditions&, const LinkConditions&) = default;
-};
+/// The simulator's link conditions (`<steamsim/link_conditions.hpp>`, part of steamsim::api).
+using LinkConditions = steamsim::LinkConditions;
 
 /// Counters of the whole network.
 struct NetworkCounters {

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "steamsim/link_conditions.hpp"
 #include "steamsim/message.hpp"
 #include "steamsim/types.hpp"
 
@@ -255,25 +256,8 @@ struct Signal {
 void encode(Writer& w, const Signal& s);
 Signal decodeSignal(Reader& r);
 
-/// Every field of steamsim::LinkConditions, as the protocol carries them (the client
-/// library depends on steamsim::api only, so it has its own copy of the structure).
-struct LinkFields {
-  bool down = false;
-  double rate_limit_bytes_per_s = 0.0;
-  double rate_limit_burst_bytes = 16384.0;
-  double loss_pct = 0.0;
-  double burst_loss_pct = 0.0;
-  double burst_length_mean = 1.0;
-  double latency_ms = 0.0;
-  double jitter_ms = 0.0;
-  bool jitter_reorders = false;
-  double reorder_pct = 0.0;
-  double reorder_ms = 15.0;
-  double duplicate_pct = 0.0;
-  double duplicate_ms = 10.0;
-  double corrupt_pct = 0.0;
-  friend bool operator==(const LinkFields&, const LinkFields&) = default;
-};
+/// A link's conditions, as the protocol carries them (every field, in declaration order).
+using LinkFields = steamsim::LinkConditions;
 void encode(Writer& w, const LinkFields& v);
 LinkFields decodeLinkFields(Reader& r);
 

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Range checks of LinkConditions, and the names of trace kinds.
+// Range checks of LinkConditions.
 
 #include "steamsim/link_conditions.hpp"
 
 #include <cmath>
 #include <cstdio>
 #include <string_view>
-
-#include "steamsim/trace.hpp"
 
 namespace steamsim {
 namespace {
@@ -95,38 +93,6 @@ std::vector<std::string> LinkConditions::validate() const {
   problems.within("duplicate_ms", duplicate_ms, 0.0, kMaxDelayMs);
   problems.within("corrupt_pct", corrupt_pct, 0.0, 100.0);
   return out;
-}
-
-std::string_view toString(TraceKind kind) {
-  switch (kind) {
-    case TraceKind::DatagramSent:
-      return "datagram_sent";
-    case TraceKind::DatagramDropped:
-      return "datagram_dropped";
-    case TraceKind::DatagramDelayed:
-      return "datagram_delayed";
-    case TraceKind::DatagramDuplicated:
-      return "datagram_duplicated";
-    case TraceKind::DatagramCorrupted:
-      return "datagram_corrupted";
-    case TraceKind::DatagramDelivered:
-      return "datagram_delivered";
-    case TraceKind::DatagramRejected:
-      return "datagram_rejected";
-    case TraceKind::ApiCall:
-      return "api_call";
-    case TraceKind::Signal:
-      return "signal";
-    case TraceKind::StateChange:
-      return "state_change";
-    case TraceKind::PeerEvent:
-      return "peer_event";
-    case TraceKind::MessageDelivered:
-      return "message_delivered";
-    case TraceKind::Retransmission:
-      return "retransmission";
-  }
-  return "unknown";
 }
 
 }  // namespace steamsim
