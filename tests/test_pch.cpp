@@ -1,0 +1,2 @@
+// SPDX-License-Identifier: MIT
+// Owner of the tests' precompiled header: no code of its own.
