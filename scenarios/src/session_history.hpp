@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "pair_table.hpp"
+#include "flat_table.hpp"
 #include "steamsim/trace.hpp"
 
 namespace steamsim::scenario::detail {

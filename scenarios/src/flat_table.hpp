@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// A map from a pair of Steam IDs to a value, for tables fed once per trace event: the
-// values lie in one vector in the order their keys were first seen, found through an
-// open-addressing index of small slots (linear probing, at most half full). A lookup
-// touches one or two cache lines instead of a hash node somewhere in the heap, which
-// matters once ten thousand peers' tables outgrow the caches. Entries are never removed.
+// A map for tables fed once per trace event or message: the values lie in insertion order
+// in a deque (they never move: pointers to them stay valid), found through an
+// open-addressing index of small slots (linear probing, at most half full) and a dense
+// array of keys. A lookup touches a few cache lines of compact arrays instead of a hash
+// node somewhere in the heap, which matters once ten thousand peers' tables outgrow the
+// caches. Entries are never removed.
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <utility>
 #include <vector>
 
@@ -15,11 +17,10 @@
 
 namespace steamsim::scenario::detail {
 
-template <typename Value>
-class PairTable {
+/// `Hash` maps a key to 64 bits; they are mixed again before use.
+template <typename Key, typename Value, typename Hash>
+class FlatTable {
  public:
-  using Key = std::pair<SteamId, SteamId>;
-
   /// The value of `key`, nullptr if it has none.
   Value* find(const Key& key) {
     const std::uint32_t index = lookup(key);
@@ -30,8 +31,7 @@ class PairTable {
     return index == kEmpty ? nullptr : &values_[index];
   }
 
-  /// The value of `key`, value-initialized first if it has none. References into the
-  /// table do not survive the insertion of another key.
+  /// The value of `key`, value-initialized first if it has none.
   Value& operator[](const Key& key) {
     if (2 * (keys_.size() + 1) > slots_.size()) grow();
     std::size_t at = start(key);
@@ -58,7 +58,7 @@ class PairTable {
   };
 
   static std::uint64_t mix(const Key& key) {
-    std::uint64_t x = key.first * 0x9E3779B97F4A7C15ULL ^ key.second;
+    std::uint64_t x = static_cast<std::uint64_t>(Hash()(key)) * 0x9E3779B97F4A7C15ULL;
     x ^= x >> 32;
     x *= 0xD6E8FEB86659FD93ULL;
     x ^= x >> 32;
@@ -86,7 +86,17 @@ class PairTable {
 
   std::vector<Slot> slots_;  // power-of-two size, at most half in use
   std::vector<Key> keys_;
-  std::vector<Value> values_;
+  std::deque<Value> values_;
 };
+
+struct SteamIdPairHash {
+  std::uint64_t operator()(const std::pair<SteamId, SteamId>& key) const {
+    return key.first * 0xC2B2AE3D27D4EB4FULL ^ key.second;
+  }
+};
+
+/// A FlatTable keyed by a pair of Steam IDs.
+template <typename Value>
+using PairTable = FlatTable<std::pair<SteamId, SteamId>, Value, SteamIdPairHash>;
 
 }  // namespace steamsim::scenario::detail
