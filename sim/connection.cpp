@@ -254,7 +254,7 @@ void Connection::onPacket(const wire::PacketHeader& header, std::span<const std:
         auto it = std::find_if(reassembly_.begin(), reassembly_.end(),
                                [&](const Reassembly& r) { return r.number == u.message_number; });
         if (it == reassembly_.end()) {
-          if (reassembly_.size() >= kMaxReassembly) reassembly_.pop_front();
+          if (reassembly_.size() >= kMaxReassembly) reassembly_.erase(reassembly_.begin());
           reassembly_.push_back(Reassembly{u.message_number, u.channel,
                                            std::vector<std::uint8_t>(u.message_size), 0});
           it = std::prev(reassembly_.end());
@@ -510,7 +510,8 @@ bool Connection::buildAndSendPacket(TimeUs now, bool ping, bool with_data) {
   // flows in either direction, and an idle connection stays silent.
   const bool tracer = !ping && now >= next_tracer_at_;
   if (tracer) header.flags |= wire::kFlagAckNow;
-  wire::PacketWriter writer(packet_buffer_, header);
+  std::array<std::uint8_t, wire::kMaxDatagram> buffer{};
+  wire::PacketWriter writer(buffer, header);
 
   if (ack_pending_ && !tracker_.ranges().empty()) {
     const TimeUs delay = std::max<TimeUs>(now - largest_received_at_, 0);
@@ -604,7 +605,7 @@ bool Connection::buildAndSendPacket(TimeUs now, bool ping, bool with_data) {
     reply_expected_since_ = now;
   }
   if (ping) last_ping_sent_ = now;
-  host_.sendDatagram(remote_, std::span<const std::uint8_t>(packet_buffer_.data(), size));
+  host_.sendDatagram(remote_, std::span<const std::uint8_t>(buffer.data(), size));
   return true;
 }
 

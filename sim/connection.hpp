@@ -6,11 +6,11 @@
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "fifo.hpp"
 #include "link_stats.hpp"
 #include "packet_tracker.hpp"
 #include "reliable_receiver.hpp"
@@ -195,7 +195,7 @@ class Connection {
   std::uint64_t next_message_number_ = 1;
   std::uint64_t next_packet_number_ = 1;
   ReliableSender reliable_out_;
-  std::deque<NagleMark> nagle_marks_;
+  Fifo<NagleMark> nagle_marks_;
   std::uint64_t reliable_flush_end_ = 0;  // NoNagle: stream bytes below are ready now
   UnreliableQueue unreliable_out_;
   std::uint64_t unreliable_flush_number_ = 0;  // NoNagle: messages up to this are ready
@@ -203,10 +203,8 @@ class Connection {
   double pace_tokens_ = 0;
   TimeUs pace_updated_ = 0;
 
-  std::array<std::uint8_t, wire::kMaxDatagram> packet_buffer_{};
-
   // In flight, indexed by packet number - inflight_base_.
-  std::deque<InFlight> inflight_;
+  Fifo<InFlight> inflight_;
   std::uint64_t inflight_base_ = 1;
   // Numbers of the packets in inflight_ not acknowledged yet (unresolved or declared lost),
   // ascending.
@@ -231,7 +229,7 @@ class Connection {
     std::vector<std::uint8_t> data;
     std::uint32_t received = 0;
   };
-  std::deque<Reassembly> reassembly_;  // at most kMaxReassembly unreliable messages
+  std::vector<Reassembly> reassembly_;  // at most kMaxReassembly unreliable messages
   bool ack_pending_ = false;
   TimeUs ack_deadline_ = kNever;
   TimeUs largest_received_at_ = 0;

@@ -88,11 +88,24 @@ struct WorldLink final : Actor {
   World::PeerSlot* to_slot = nullptr;
 };
 
+std::uint64_t World::ActionQueue::add(std::function<void()> action) {
+  std::uint32_t slot = 0;
+  if (!free_slots.empty()) {
+    slot = free_slots.back();
+    free_slots.pop_back();
+    pending[slot] = std::move(action);
+  } else {
+    slot = static_cast<std::uint32_t>(pending.size());
+    pending.push_back(std::move(action));
+  }
+  return slot;
+}
+
 void World::ActionQueue::act(TimeUs /*now*/, std::uint64_t token) {
-  auto it = pending.find(token);
-  if (it == pending.end()) return;
-  world.ready_actions_.push_back(std::move(it->second));
-  pending.erase(it);
+  if (token >= pending.size()) return;
+  world.ready_actions_.push_back(std::move(pending[token]));
+  pending[token] = nullptr;
+  free_slots.push_back(static_cast<std::uint32_t>(token));
 }
 
 World::World(NetworkConfig config) : config_(std::move(config)), nonce_(randomNonce()) {
@@ -723,8 +736,7 @@ void World::notePendingSignals(SteamId steam_id) {
 }
 
 void World::schedule(TimeUs at, std::function<void()> action) {
-  const std::uint64_t token = actions_->next_token++;
-  actions_->pending.emplace(token, std::move(action));
+  const std::uint64_t token = actions_->add(std::move(action));
   scheduler_.schedule(std::max(at, now_), actions_->id, token);
 }
 

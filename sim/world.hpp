@@ -179,8 +179,10 @@ class World : public std::enable_shared_from_this<World> {
     explicit ActionQueue(World& w) : world(w) {}
     void act(TimeUs now, std::uint64_t token) override;
     World& world;
-    std::unordered_map<std::uint64_t, std::function<void()>> pending;
-    std::uint64_t next_token = 0;
+    /// Queues `action`. \return its token: the index of its slot, reused once it ran.
+    std::uint64_t add(std::function<void()> action);
+    std::vector<std::function<void()>> pending;  // by token; each token runs once
+    std::vector<std::uint32_t> free_slots;
     ActorId id;
   };
   struct PairHash {

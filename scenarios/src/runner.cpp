@@ -413,10 +413,10 @@ void ScenarioRun::recordReadLocked(PeerRun& p, const Message& m, std::int64_t t)
   r.channel = m.channel;
   r.reliable = (m.flags & NETWORKING_SEND_RELIABLE) != 0;
   const std::uint64_t h = hashBytes(m.payload.data(), m.payload.size());
-  auto stream = sent_.find({m.identity, p.spec->steam_id, m.channel});
-  if (stream == sent_.end()) {
+  SentIndex* stream = sent_.find({m.identity, p.spec->steam_id, m.channel});
+  if (stream == nullptr) {
     r.kind = ReadMessage::Kind::Unknown;
-  } else if (auto c = stream->second.by_hash.find(h); c == stream->second.by_hash.end()) {
+  } else if (auto c = stream->by_hash.find(h); c == stream->by_hash.end()) {
     r.kind = ReadMessage::Kind::Unknown;
   } else if (!c->second.pending.empty()) {
     r.seq = c->second.pending.pop();

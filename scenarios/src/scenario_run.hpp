@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "flat_table.hpp"
 #include "link_table.hpp"
 #include "session_history.hpp"
 #include "steamsim/network.hpp"
@@ -226,8 +227,8 @@ class ScenarioRun {
 
   std::shared_ptr<ActionGate> gate_ = std::make_shared<ActionGate>();
   bool external_attached_ = false;
-  std::mutex state_mutex_;  // records; never held across a Network call
-  std::unordered_map<Stream, SentIndex, StreamHash> sent_;
+  std::mutex state_mutex_;                         // records; never held across a Network call
+  FlatTable<Stream, SentIndex, StreamHash> sent_;  // values never move
   std::vector<CheckState> checks_;
   std::vector<std::size_t> expectation_check_;       // expectation index -> checks_ index
   std::map<std::size_t, std::size_t> action_check_;  // timeline index -> checks_ index

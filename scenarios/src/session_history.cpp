@@ -25,20 +25,24 @@ void SessionHistory::keep(const Key& k, const TraceEvent& event) {
     // Keep the beginning (the handshake) and the most recent part.
     entries.erase(entries.begin() + static_cast<std::ptrdiff_t>(kMaxEntriesPerPair / 4),
                   entries.begin() + static_cast<std::ptrdiff_t>(kMaxEntriesPerPair / 2));
-    for (auto it = last_send_.begin(); it != last_send_.end();) {
-      it = (it->first.first == k.first || it->first.first == k.second) ? last_send_.erase(it)
-                                                                       : std::next(it);
+    for (std::size_t i = 0; i < last_send_.size(); ++i) {
+      const SteamId sender = last_send_.keyAt(i).first;
+      if (sender == k.first || sender == k.second) last_send_.valueAt(i) = kNoSend;
     }
   }
   entries.push_back({event, 0});
+}
+
+void SessionHistory::forgetSend(const Key& directed) {
+  if (std::size_t* last = last_send_.find(directed)) *last = kNoSend;
 }
 
 void SessionHistory::add(const TraceEvent& event) {
   switch (event.kind) {
     case TraceKind::StateChange:
     case TraceKind::Signal:
-      last_send_.erase({event.from, event.to});
-      last_send_.erase({event.to, event.from});
+      forgetSend({event.from, event.to});
+      forgetSend({event.to, event.from});
       keep(key(event.from, event.to), event);
       return;
     case TraceKind::ApiCall: {
@@ -48,11 +52,11 @@ void SessionHistory::add(const TraceEvent& event) {
       }
       const Key k = key(event.from, event.to);
       if (event.detail == "sendMessageToUser") {
-        auto last = last_send_.find({event.from, event.to});
+        const std::size_t* last = last_send_.find({event.from, event.to});
         std::vector<Entry>& entries = pairs_[k];
-        if (last != last_send_.end() && last->second < entries.size() &&
-            entries[last->second].event.value == event.value) {
-          ++entries[last->second].repeats;
+        if (last != nullptr && *last < entries.size() &&
+            entries[*last].event.value == event.value) {
+          ++entries[*last].repeats;
           return;
         }
         keep(k, event);
@@ -81,7 +85,7 @@ void SessionHistory::add(const TraceEvent& event) {
     case TraceKind::DatagramDelivered: {
       LinkActivity& link = links_[{event.from, event.to}];
       link.last_delivered_us = event.time_us;
-      link.drops_since.clear();
+      if (!link.drops_since.empty()) link.drops_since.clear();
       auto it = control_packets_.find(event.packet_id);
       if (it != control_packets_.end()) {
         keep(key(event.from, event.to), event);
@@ -102,9 +106,8 @@ void SessionHistory::add(const TraceEvent& event) {
 
 std::vector<const SessionHistory::Entry*> SessionHistory::pair(SteamId a, SteamId b) const {
   std::vector<const Entry*> out;
-  auto it = pairs_.find(key(a, b));
-  if (it != pairs_.end()) {
-    for (const Entry& e : it->second) out.push_back(&e);
+  if (const std::vector<Entry>* entries = pairs_.find(key(a, b))) {
+    for (const Entry& e : *entries) out.push_back(&e);
   }
   for (const Entry& e : global_) {
     const TraceEvent& g = e.event;
@@ -119,15 +122,16 @@ std::vector<const SessionHistory::Entry*> SessionHistory::pair(SteamId a, SteamI
 }
 
 const SessionHistory::LinkActivity* SessionHistory::link(SteamId from, SteamId to) const {
-  auto it = links_.find({from, to});
-  return it == links_.end() ? nullptr : &it->second;
+  return links_.find({from, to});
 }
 
 SteamId SessionHistory::busiestPartner(SteamId a) const {
   SteamId best = 0;
   std::size_t most = 0;
   Key best_key;
-  for (const auto& [k, entries] : pairs_) {
+  for (std::size_t i = 0; i < pairs_.size(); ++i) {
+    const Key& k = pairs_.keyAt(i);
+    const std::vector<Entry>& entries = pairs_.valueAt(i);
     if (k.first != a && k.second != a) continue;
     // Ties go to the smallest pair, whatever the order of the table.
     if (entries.size() > most || (entries.size() == most && most > 0 && k < best_key)) {

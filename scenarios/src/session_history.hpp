@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "flat_table.hpp"
 #include "steamsim/trace.hpp"
 
 namespace steamsim::scenario::detail {
@@ -40,20 +41,18 @@ class SessionHistory {
 
  private:
   using Key = std::pair<SteamId, SteamId>;  // unordered pair, smaller id first
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const {
-      return std::hash<std::uint64_t>()((k.first * 0x9E3779B97F4A7C15ULL) ^ k.second);
-    }
-  };
+  static constexpr std::size_t kNoSend = static_cast<std::size_t>(-1);
   static Key key(SteamId a, SteamId b) { return a < b ? Key{a, b} : Key{b, a}; }
   void keep(const Key& k, const TraceEvent& event);
+  void forgetSend(const Key& directed);
 
-  std::unordered_map<Key, std::vector<Entry>, KeyHash> pairs_;
-  std::vector<Entry> global_;                             // partition, heal, crash, restart
-  std::unordered_map<Key, LinkActivity, KeyHash> links_;  // directed (from, to)
+  PairTable<std::vector<Entry>> pairs_;
+  std::vector<Entry> global_;      // partition, heal, crash, restart
+  PairTable<LinkActivity> links_;  // directed (from, to)
   std::unordered_map<std::uint64_t, std::int64_t> control_packets_;  // packet id -> type
-  /// Directed (from, to) -> index of its last send entry.
-  std::unordered_map<Key, std::size_t, KeyHash> last_send_;
+  /// Directed (from, to) -> index of its last send entry in the pair's entries, kNoSend
+  /// if the next send starts a new entry.
+  PairTable<std::size_t> last_send_;
 };
 
 }  // namespace steamsim::scenario::detail
