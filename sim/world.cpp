@@ -31,6 +31,11 @@ constexpr int kMaxWaits = 4;
 constexpr int kMaxForeignReads = 1024;
 // Room for one read: the largest datagram of ours plus one byte, so anything longer shows.
 constexpr std::size_t kReadRoom = wire::kMaxDatagram + DatagramTag::kBytes + 1;
+// At most this many datagrams are written to one socket before they are read back: they
+// must all fit its kernel receive buffer (Linux's default cap, rmem_max 208 KiB, takes
+// about 90 full-size datagrams), or the kernel would drop some. The rest wait for the next
+// write pass.
+constexpr std::uint32_t kMaxWritesPerSocket = 64;
 
 std::uint64_t randomNonce() {
   std::random_device device;
@@ -389,24 +394,27 @@ bool World::runOneEvent(std::unique_lock<std::mutex>& lock, TimeUs limit) {
 void World::transferQueued(std::unique_lock<std::mutex>& lock) {
   // A write pass is needed when a due datagram's copy is still queued; it writes every
   // queued datagram (due now or later), so most deliveries find theirs already read back.
-  bool need_pass = false;
-  for (const Transfer& t : transfers_) {
-    need_pass = need_pass || pool_[t.slot].copy == DatagramPool::Slot::Copy::Queued;
-  }
-  if (need_pass) {
+  // A pass writes at most kMaxWritesPerSocket to a socket, so several may be needed.
+  transferring_.swap(transfers_);
+  const auto needPass = [&] {
+    for (const Transfer& t : transferring_) {
+      if (pool_[t.slot].copy == DatagramPool::Slot::Copy::Queued) return true;
+    }
+    return false;
+  };
+  if (needPass()) {
     // Socket system calls run with the lock released; one thread at a time does them, so
     // the datagrams of ours on a socket are read back in the order they were written.
     io_busy_ = true;
-    transferring_.swap(transfers_);
-    prepareWrites();
-    lock.unlock();
-    writePass();
-    lock.lock();
-    settleReads();
+    do {
+      prepareWrites();
+      lock.unlock();
+      writePass();
+      lock.lock();
+      settleReads();
+    } while (needPass());
     io_busy_ = false;
     io_done_.notify_all();
-  } else {
-    transferring_.swap(transfers_);
   }
   for (Transfer& t : transferring_) settle(t);
   transferring_.clear();
@@ -414,15 +422,24 @@ void World::transferQueued(std::unique_lock<std::mutex>& lock) {
 
 void World::prepareWrites() {
   outgoing_.clear();
+  std::size_t kept = 0;  // writes_[0, kept): left for the next pass, in order
   for (const PendingWrite& w : writes_) {
     DatagramPool::Slot& slot = pool_[w.slot];
     if (slot.write_id != w.write_id || slot.copy != DatagramPool::Slot::Copy::Queued) continue;
     const auto [src, dst] = endsOf(*w.link);
-    slot.copy = DatagramPool::Slot::Copy::None;  // unless written below
-    if (src == nullptr || dst == nullptr || !src->core || !dst->core ||
-        src->generation != slot.source_generation || dst->generation != slot.target_generation) {
-      continue;  // a socket closed: its delivery writes it again, or finds it undeliverable
+    const bool open = src != nullptr && dst != nullptr && src->core && dst->core &&
+                      src->generation == slot.source_generation &&
+                      dst->generation == slot.target_generation;
+    if (open) {
+      const std::uint32_t group = dst->core->endpoint().target_group;
+      if (group != UdpEndpoint::kNoGroup && targets_[group].writes >= kMaxWritesPerSocket) {
+        writes_[kept++] = w;  // that socket is full for this pass
+        continue;
+      }
     }
+    slot.copy = DatagramPool::Slot::Copy::None;  // unless written below
+    if (!open)
+      continue;  // a socket closed: its delivery writes it again, or finds it undeliverable
     Outgoing& o = outgoing_.emplace_back();
     o.slot = w.slot;
     o.bytes = &slot;  // looked up here: the pool's index may change unlocked
@@ -439,8 +456,9 @@ void World::prepareWrites() {
       target.generation = dst->generation;
     }
     o.group = o.to->target_group;
+    ++targets_[o.group].writes;
   }
-  writes_.clear();
+  writes_.resize(kept);
 }
 
 void World::writePass() {

@@ -168,6 +168,7 @@ class World : public std::enable_shared_from_this<World> {
     std::size_t by_sequence = 0;       // its entries in sequence_slots_ start here
     std::size_t reads_begin = 0;       // strangers' datagrams read from it, in reads_
     std::size_t reads_end = 0;
+    std::uint32_t writes = 0;  // datagrams of this pass written to it
   };
   /// A datagram not of ours read from a socket during a write pass, bytes in `read_bytes_`.
   struct ReadDatagram {

@@ -98,5 +98,38 @@ TEST(DatagramPath, TheSameRunGivesTheSameTraceWithLatencyLossAndDuplicates) {
   EXPECT_EQ(run(), run());
 }
 
+TEST(DatagramPath, EightThousandFullDatagramsDueAtOnceAreAllReadBack) {
+  // About 18 MB in the kernel, far more than a socket's receive buffer holds, all due in the same
+  // instant: the write passes must read them back in portions instead of letting the kernel drop
+  // some.
+  NetworkConfig config;
+  config.send_rate = 256 * 1024 * 1024;
+  config.send_buffer = 64 * 1024 * 1024;
+  Network net(config);
+  Peer& a = net.addPeer(kA);
+  Peer& b = net.addPeer(kB);
+  LinkConditions link;
+  link.latency_ms = 50;
+  net.setDefaultLink(link);
+  b.onSessionRequest([&b](SteamId from) { b.acceptSessionWithUser(from); });
+  ASSERT_EQ(a.sendMessageToUser(kB, "hello", NETWORKING_SEND_RELIABLE, 0), Result::OK);
+  ASSERT_TRUE(net.runUntil([&] { return b.receiveMessagesOnChannel(0, 1).size() == 1; }, 5s));
+
+  constexpr int kCount = 8000;
+  const std::vector<std::uint8_t> payload(1100, 0x5a);
+  for (int i = 0; i < kCount; ++i) {
+    ASSERT_EQ(a.sendMessageToUser(kB, payload, NETWORKING_SEND_UNRELIABLE_NO_NAGLE, 1), Result::OK);
+  }
+  std::size_t received = 0;
+  net.runUntil(
+      [&] {
+        received += b.receiveMessagesOnChannel(1, 256).size();
+        return received == kCount;
+      },
+      5s);
+  EXPECT_EQ(received, static_cast<std::size_t>(kCount));
+  EXPECT_EQ(net.counters().kernel_lost, 0U);
+}
+
 }  // namespace
 }  // namespace steamsim
