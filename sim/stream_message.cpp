@@ -13,24 +13,11 @@ std::size_t streamMessageSize(std::uint64_t message_number, std::int32_t channel
          wire::varintSize(payload_size) + payload_size;
 }
 
-namespace {
-
-std::uint8_t* putVarint(std::uint8_t* out, std::uint64_t value) {
-  while (value >= 0x80U) {
-    *out++ = static_cast<std::uint8_t>((value & 0x7FU) | 0x80U);
-    value >>= 7U;
-  }
-  *out++ = static_cast<std::uint8_t>(value);
-  return out;
-}
-
-}  // namespace
-
 std::size_t encodeStreamMessage(std::uint64_t message_number, std::int32_t channel,
                                 std::span<const std::uint8_t> payload, std::uint8_t* out) {
-  std::uint8_t* end = putVarint(out, message_number);
-  end = putVarint(end, wire::zigzag(channel));
-  end = putVarint(end, payload.size());
+  std::uint8_t* end = out + wire::writeVarint(out, message_number);
+  end += wire::writeVarint(end, wire::zigzag(channel));
+  end += wire::writeVarint(end, payload.size());
   if (!payload.empty()) std::memcpy(end, payload.data(), payload.size());
   return static_cast<std::size_t>(end - out) + payload.size();
 }

@@ -422,16 +422,6 @@ std::size_t varintSize(std::uint64_t value) {
   return size;
 }
 
-std::size_t writeVarint(std::uint8_t* out, std::uint64_t value) {
-  std::size_t n = 0;
-  while (value >= 0x80U) {
-    out[n++] = static_cast<std::uint8_t>((value & 0x7FU) | 0x80U);
-    value >>= 7U;
-  }
-  out[n++] = static_cast<std::uint8_t>(value);
-  return n;
-}
-
 std::size_t readVarint(std::span<const std::uint8_t> in, std::uint64_t& value) {
   std::size_t consumed = 0;
   if (readVarintChecked(in, value, consumed) != DecodeError::None) return 0;
@@ -585,27 +575,14 @@ bool PacketWriter::writeUnreliable(std::uint64_t message_number, std::int32_t ch
   return true;
 }
 
-namespace {
-
-std::uint8_t* putVarint(std::uint8_t* out, std::uint64_t value) {
-  while (value >= 0x80U) {
-    *out++ = static_cast<std::uint8_t>((value & 0x7FU) | 0x80U);
-    value >>= 7U;
-  }
-  *out++ = static_cast<std::uint8_t>(value);
-  return out;
-}
-
-}  // namespace
-
 std::size_t PacketWriter::encodeWholeUnreliableHeader(std::uint64_t message_number,
                                                       std::int32_t channel, std::size_t size,
                                                       std::uint8_t* out) {
   std::uint8_t* end = out;
   *end++ = static_cast<std::uint8_t>(FrameType::Unreliable);
-  end = putVarint(end, message_number);
-  end = putVarint(end, zigzag(channel));
-  end = putVarint(end, size);
+  end += writeVarint(end, message_number);
+  end += writeVarint(end, zigzag(channel));
+  end += writeVarint(end, size);
   return static_cast<std::size_t>(end - out);
 }
 

@@ -226,7 +226,15 @@ class FrameReader {
 // Varint helpers, shared with the reliable stream's message headers.
 std::size_t varintSize(std::uint64_t value);
 /// Writes `value` at `out` (needs varintSize bytes). \return bytes written.
-std::size_t writeVarint(std::uint8_t* out, std::uint64_t value);
+inline std::size_t writeVarint(std::uint8_t* out, std::uint64_t value) {
+  std::size_t n = 0;
+  while (value >= 0x80U) {
+    out[n++] = static_cast<std::uint8_t>((value & 0x7FU) | 0x80U);
+    value >>= 7U;
+  }
+  out[n++] = static_cast<std::uint8_t>(value);
+  return n;
+}
 /// Reads a varint from the front of `in`. \return bytes consumed, 0 if malformed/truncated.
 std::size_t readVarint(std::span<const std::uint8_t> in, std::uint64_t& value);
 constexpr std::uint64_t zigzag(std::int64_t v) {
