@@ -16,35 +16,19 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/shell.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Output {
-  int status = -1;
-  std::string text;  // stdout and stderr together
-};
-
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+using steamsim::test::Output;
+using steamsim::test::quote;
 
 /// Runs the CLI through the shell; `prefix` may set limits first (e.g. "ulimit -n 64;").
 Output run(const std::string& args, const std::string& prefix = {}) {
   const std::string command = prefix + " NO_COLOR=1 " + quote(STEAMSIM_CLI) + " " + args + " 2>&1";
-  Output out;
-  FILE* pipe = ::popen(("/bin/sh -c " + quote(command)).c_str(), "r");
-  if (pipe == nullptr) return out;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-    out.text.append(buffer.data(), n);
-  }
-  const int status = ::pclose(pipe);
-  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  return steamsim::test::runCommand("/bin/sh -c " + quote(command));
 }
 
 std::string library(const std::string& file) {

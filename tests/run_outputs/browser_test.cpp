@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "shell.hpp"
+#include "../support/shell.hpp"
 
 namespace {
 

@@ -13,7 +13,7 @@
 #include <steamsim/scenario.hpp>
 #include <steamsim/steamsim.hpp>
 
-#include "shell.hpp"
+#include "../support/shell.hpp"
 
 namespace {
 

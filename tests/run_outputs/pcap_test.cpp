@@ -14,7 +14,7 @@
 #include <steamsim/pcap.hpp>
 #include <steamsim/steamsim.hpp>
 
-#include "shell.hpp"
+#include "../support/shell.hpp"
 
 namespace {
 

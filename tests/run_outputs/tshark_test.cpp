@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "shell.hpp"
+#include "../support/shell.hpp"
 
 namespace {
 

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../support/shell.hpp"
 #include "xml_check.hpp"
 
 namespace {
@@ -23,29 +24,11 @@ namespace fs = std::filesystem;
 using steamsim::scenario::test::countOf;
 using steamsim::scenario::test::xmlProblem;
 
-struct Output {
-  int status = -1;
-  std::string text;  // stdout and stderr together
-};
-
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+using steamsim::test::Output;
+using steamsim::test::quote;
 
 Output run(const std::string& args) {
-  const std::string command = "NO_COLOR=1 " + quote(STEAMSIM_CLI) + " " + args + " 2>&1";
-  Output out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    out.text.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  return steamsim::test::runCommand("NO_COLOR=1 " + quote(STEAMSIM_CLI) + " " + args + " 2>&1");
 }
 
 std::string library(const std::string& file) {
@@ -105,9 +88,10 @@ TEST_F(Cli, InvalidFileExitsTwoAndNothingRuns) {
                          testFile("malformed/unknown_peer_key.json"));
   EXPECT_EQ(out.status, 2) << out.text;
   EXPECT_NE(
-      out.text.find("unknown_peer_key.json:5:30: /peers/host/acept: expected one of the "
-                    "keys steam_id, accept, poll_ms, reading, external, game, got unknown key \"acept\" "
-                    "(did you mean \"accept\"?)"),
+      out.text.find(
+          "unknown_peer_key.json:5:30: /peers/host/acept: expected one of the "
+          "keys steam_id, accept, poll_ms, reading, external, game, got unknown key \"acept\" "
+          "(did you mean \"accept\"?)"),
       std::string::npos)
       << out.text;
   EXPECT_EQ(out.text.find("PASS"), std::string::npos) << "nothing may run: " << out.text;
