@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
-// A peer's real UDP socket, on Asio. OS-specific bits (buffer forcing, poll, Windows'
-// connection-reset quirk, the POSIX send/receive fast path) sit in the small functions at
-// the top.
+// A peer's real UDP socket. OS-specific bits (buffer forcing, poll, Windows' connection-reset
+// quirk, the POSIX send/receive fast path) sit in the small functions at the top.
 //
-// One descriptor per socket: every socket is opened on one process-wide io_context that is
-// never run (all I/O here is synchronous and non-blocking), so the reactor's own
-// descriptors (epoll, eventfd, timerfd on Linux) exist once per process, not once per peer.
+// One descriptor per socket, and nothing watching it: on POSIX the socket is a plain
+// non-blocking descriptor. Registering it with a reactor (as an Asio socket is) would make
+// the kernel notify an epoll set, which nobody waits on here, for every datagram queued to
+// or sent from it. On Windows it is an Asio socket on one process-wide io_context that is
+// never run. All I/O here is synchronous and non-blocking.
 
 #include "udp_endpoint.hpp"
 
@@ -29,6 +30,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
 #include <cstring>
 #endif
 
@@ -36,13 +39,14 @@ namespace steamsim::detail {
 namespace {
 
 using Udp = asio::ip::udp;
+using NativeHandle = Udp::socket::native_handle_type;
 
 /// Kernel buffer size we ask for on both directions.
 constexpr int kSocketBufferBytes = 4 * 1024 * 1024;
 
 /// Linux caps SO_RCVBUF/SO_SNDBUF at rmem_max/wmem_max; root may exceed them with the
 /// *FORCE variants. Best effort: failures are ignored.
-void forceBufferSizes([[maybe_unused]] Udp::socket::native_handle_type fd) {
+void forceBufferSizes([[maybe_unused]] NativeHandle fd) {
 #ifdef __linux__
   if (::geteuid() != 0) return;
   const int size = kSocketBufferBytes;
@@ -53,8 +57,8 @@ void forceBufferSizes([[maybe_unused]] Udp::socket::native_handle_type fd) {
 
 /// Windows reports an earlier send's ICMP "port unreachable" as a receive error on UDP
 /// sockets; switch that off so a closed peer cannot disturb the others.
-void disableConnectionResetReports([[maybe_unused]] Udp::socket::native_handle_type fd) {
 #ifdef _WIN32
+void disableConnectionResetReports(NativeHandle fd) {
 #ifndef SIO_UDP_CONNRESET
 #define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
 #endif
@@ -62,8 +66,8 @@ void disableConnectionResetReports([[maybe_unused]] Udp::socket::native_handle_t
   DWORD returned = 0;
   (void)::WSAIoctl(fd, SIO_UDP_CONNRESET, &report, sizeof(report), nullptr, 0, &returned, nullptr,
                    nullptr);
-#endif
 }
+#endif
 
 /// Flags for receive: on Linux MSG_TRUNC makes recv report a datagram's full length even
 /// when it was cut to the buffer.
@@ -76,7 +80,7 @@ constexpr asio::socket_base::message_flags receiveFlags() {
 }
 
 /// Waits for the socket to become readable. \return true if readable.
-bool pollReadable(Udp::socket::native_handle_type fd, int timeout_ms) {
+bool pollReadable(NativeHandle fd, int timeout_ms) {
 #ifdef _WIN32
   WSAPOLLFD entry{};
   entry.fd = fd;
@@ -122,12 +126,14 @@ asio::ip::address toAsioAddress(const SocketAddress& address) {
       ec, "steamsim: cannot bind UDP socket to " + address + ":" + std::to_string(port));
 }
 
+#ifdef _WIN32
 /// The io_context every socket is opened on. Never destroyed: sockets of a Network held in
 /// a static may close after static destructors have run.
 asio::io_context& sharedContext() {
   static asio::io_context* const context = new asio::io_context(1);
   return *context;
 }
+#endif
 
 #ifndef _WIN32
 /// POSIX fast path: the native address of `address` (no asio endpoint conversions).
@@ -186,7 +192,23 @@ std::string SocketAddress::toString() const {
 }
 
 struct UdpEndpoint::Impl {
+#ifdef _WIN32
   Udp::socket socket{sharedContext()};
+  NativeHandle handle() {
+    return socket.native_handle();
+  }
+#else
+  int fd = -1;
+  NativeHandle handle() const {
+    return fd;
+  }
+  Impl() = default;
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  ~Impl() {
+    if (fd >= 0) (void)::close(fd);
+  }
+#endif
 };
 
 UdpEndpoint::UdpEndpoint(const std::string& address, std::uint16_t port)
@@ -194,28 +216,52 @@ UdpEndpoint::UdpEndpoint(const std::string& address, std::uint16_t port)
   std::error_code ec;
   const asio::ip::address ip = asio::ip::make_address(address, ec);
   if (ec) throwBindError(ec, address, port);
+#ifdef _WIN32
   const Udp::endpoint endpoint(ip, port);
   Udp::socket& socket = impl_->socket;
   socket.open(endpoint.protocol(), ec);
   if (!ec) socket.bind(endpoint, ec);
   if (!ec) socket.non_blocking(true, ec);
   if (ec) throwBindError(ec, address, port);  // the socket closes with impl_
-
   std::error_code ignored;
   socket.set_option(asio::socket_base::receive_buffer_size(kSocketBufferBytes), ignored);
   socket.set_option(asio::socket_base::send_buffer_size(kSocketBufferBytes), ignored);
-  forceBufferSizes(socket.native_handle());
-  disableConnectionResetReports(socket.native_handle());
-
+  disableConnectionResetReports(impl_->handle());
   const Udp::endpoint bound = socket.local_endpoint(ec);
   if (ec) throwBindError(ec, address, port);
   local_ = toSocketAddress(bound);
+#else
+  // errno is read before anything else can change it; the descriptor closes with impl_.
+  const auto fail = [&] {
+    throwBindError(std::error_code(errno, std::system_category()), address, port);
+  };
+  sockaddr_storage wanted{};
+  const socklen_t wanted_size = toNative(toSocketAddress(Udp::endpoint(ip, port)), wanted);
+  int type = SOCK_DGRAM;
+#ifdef SOCK_CLOEXEC
+  type |= SOCK_CLOEXEC;  // a process the application starts does not inherit peers' sockets
+#endif
+  impl_->fd = ::socket(wanted.ss_family, type, 0);
+  if (impl_->fd < 0) fail();
+  const int fd = impl_->fd;
+  const int flags = ::fcntl(fd, F_GETFL, 0);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) fail();
+  if (::bind(fd, reinterpret_cast<const sockaddr*>(&wanted), wanted_size) < 0) fail();
+  const int size = kSocketBufferBytes;  // best effort, capped by the system's maximum
+  (void)::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+  (void)::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+  forceBufferSizes(fd);
+  sockaddr_storage bound{};
+  socklen_t bound_size = sizeof bound;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bound_size) < 0) fail();
+  if (!fromNative(bound, local_)) {
+    errno = EAFNOSUPPORT;
+    fail();
+  }
+#endif
 }
 
-UdpEndpoint::~UdpEndpoint() {
-  std::error_code ignored;
-  impl_->socket.close(ignored);
-}
+UdpEndpoint::~UdpEndpoint() = default;
 
 bool UdpEndpoint::sendTo(const SocketAddress& destination, std::span<const std::uint8_t> datagram) {
 #ifndef _WIN32
@@ -223,7 +269,7 @@ bool UdpEndpoint::sendTo(const SocketAddress& destination, std::span<const std::
   const socklen_t to_size = toNative(destination, to);
   ssize_t sent = 0;
   do {
-    sent = ::sendto(impl_->socket.native_handle(), datagram.data(), datagram.size(), 0,
+    sent = ::sendto(impl_->handle(), datagram.data(), datagram.size(), 0,
                     reinterpret_cast<const sockaddr*>(&to), to_size);
   } while (sent < 0 && errno == EINTR);
   return sent == static_cast<ssize_t>(datagram.size());
@@ -243,8 +289,8 @@ std::optional<UdpEndpoint::Received> UdpEndpoint::tryReceive(std::span<std::uint
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     sockaddr_storage from{};
     socklen_t from_size = sizeof from;
-    const ssize_t size = ::recvfrom(impl_->socket.native_handle(), buffer.data(), buffer.size(),
-                                    receiveFlags(), reinterpret_cast<sockaddr*>(&from), &from_size);
+    const ssize_t size = ::recvfrom(impl_->handle(), buffer.data(), buffer.size(), receiveFlags(),
+                                    reinterpret_cast<sockaddr*>(&from), &from_size);
     if (size >= 0) {
       Received received{static_cast<std::size_t>(size), {}};
       if (fromNative(from, received.from)) return received;
@@ -287,7 +333,7 @@ std::size_t UdpEndpoint::sendBatch(std::span<const Outgoing> datagrams) {
     }
     int sent = 0;
     do {
-      sent = ::sendmmsg(impl_->socket.native_handle(), headers.data(), static_cast<unsigned>(n), 0);
+      sent = ::sendmmsg(impl_->handle(), headers.data(), static_cast<unsigned>(n), 0);
     } while (sent < 0 && errno == EINTR);
     if (sent <= 0) return done;
     for (int i = 0; i < sent; ++i) {  // a datagram is sent whole or not at all
@@ -328,9 +374,8 @@ std::size_t UdpEndpoint::receiveBatch(std::span<const std::span<std::uint8_t>> b
       headers[i].msg_hdr.msg_iov = &iov[i];
       headers[i].msg_hdr.msg_iovlen = 1;
     }
-    const int got =
-        ::recvmmsg(impl_->socket.native_handle(), headers.data(), static_cast<unsigned>(capacity),
-                   MSG_DONTWAIT | receiveFlags(), nullptr);
+    const int got = ::recvmmsg(impl_->handle(), headers.data(), static_cast<unsigned>(capacity),
+                               MSG_DONTWAIT | receiveFlags(), nullptr);
     if (got < 0) {
       if (errno != EINTR && errno != ECONNREFUSED && errno != ECONNRESET) return 0;
       continue;
@@ -362,11 +407,11 @@ std::size_t UdpEndpoint::receiveBatch(std::span<const std::span<std::uint8_t>> b
 
 bool UdpEndpoint::waitReadable(std::chrono::milliseconds timeout) {
   const auto ms = std::clamp<std::chrono::milliseconds::rep>(timeout.count(), 0, INT_MAX);
-  return pollReadable(impl_->socket.native_handle(), static_cast<int>(ms));
+  return pollReadable(impl_->handle(), static_cast<int>(ms));
 }
 
 int UdpEndpoint::nativeHandle() const {
-  return static_cast<int>(impl_->socket.native_handle());
+  return static_cast<int>(impl_->handle());
 }
 
 }  // namespace steamsim::detail
