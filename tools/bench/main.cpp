@@ -55,6 +55,8 @@ const char* verdictText(Series::Verdict v) {
       return "NO";
     case Series::Verdict::NoVerdict:
       return "busy";
+    case Series::Verdict::Unsteady:
+      return "unsteady";
   }
   return "?";
 }
@@ -82,6 +84,9 @@ class Bench {
           if (wanted("P1")) throughput("P1", NETWORKING_SEND_UNRELIABLE, one_core);
           if (wanted("P2")) throughput("P2", NETWORKING_SEND_UNRELIABLE_NO_NAGLE, one_core);
           if (wanted("P6")) throughput("P6", NETWORKING_SEND_RELIABLE, one_core);
+        }
+        for (const char* id : {"P1", "P2", "P6"}) {
+          if (wanted(id)) coreRatio(id);
         }
       }
       if (wanted("P5")) latency();
@@ -139,7 +144,13 @@ class Bench {
         define(id + "-rate", std::string(k.what) + where + ", pacing lifted", "msg/s",
                std::string(k.id) == "P6" ? G::StableWithin : G::None, 0.25,
                std::string(k.id) == "P6" ? "spread <= 25%" : "");
+        if (std::string(k.id) == "P6") row(id + "-rate").steadiness_reference = "RAW";
       }
+      // The real-time design must not run faster squeezed onto one core than with two. Each
+      // round's two figures are taken seconds apart, so their ratio cancels most of the
+      // machine's drift; 0.9 leaves room for what remains, far above a lock fought over.
+      define(std::string(k.id) + "-cores", std::string(k.what) + ", msg/s two cores / one core",
+             "x", G::AtLeast, 0.9, ">= 0.9x");
     }
     define("RAW-L", "raw UDP one-way latency p50 (reference)", "us");
     define("P5-p50", "real time, one message at a time, one-way p50", "us", G::AtMost, 10.0,
@@ -204,6 +215,27 @@ class Bench {
         key.c_str(), t.messages_per_s, t.cpu_us_per_msg, t.cpu_cores,
         t.messages_per_s / std::max(1.0, t.datagrams_per_s),
         t.messages_per_s / std::max(1.0, last_raw_), others);
+  }
+
+  /// This round's two-core rate over its one-core rate.
+  void coreRatio(const std::string& id) {
+    const Series& two = row(id + "-rate");
+    const Series& one = row(id + "-1core-rate");
+    if (two.values.empty() || one.values.empty() || one.values.back() <= 0.0) return;
+    row(id + "-cores")
+        .add(two.values.back() / one.values.back(), std::max(two.others.back(), one.others.back()));
+  }
+
+  /// A row's verdict; a stability target is judged against its steadiness reference.
+  Series::Verdict verdictOf(const Series& s) const {
+    double machine_spread = 0.0;
+    if (!s.steadiness_reference.empty()) {
+      const auto reference = rows_.find(s.steadiness_reference);
+      if (reference != rows_.end()) {
+        machine_spread = Series::spread(reference->second.valid(o_.max_others));
+      }
+    }
+    return s.verdict(o_.max_others, needed(s), machine_spread);
   }
 
   void latency() {
@@ -305,14 +337,16 @@ class Bench {
                 "unit", "range", "valid", "others", "target", "met?");
     std::vector<std::string> missed;
     std::vector<std::string> busy;
+    std::vector<std::string> unsteady;
     for (const std::string& id : order_) {
       const Series& s = rows_.at(id);
       if (s.values.empty()) continue;
       const auto [lo, hi] = std::minmax_element(s.values.begin(), s.values.end());
       const std::size_t valid = s.valid(o_.max_others).size();
       const double others = *std::max_element(s.others.begin(), s.others.end());
-      const Series::Verdict v = s.verdict(o_.max_others, needed(s));
-      const int decimals = s.unit == "us/msg" || s.unit == "off Steam" ? 3 : 1;
+      const Series::Verdict v = verdictOf(s);
+      const int decimals =
+          s.unit == "us/msg" || s.unit == "off Steam" ? 3 : (s.unit == "x" ? 2 : 1);
       std::printf("%-14s %-62s %12s %-14s %-17s %-7s %-7s %-16s %s\n", id.c_str(),
                   s.workload.c_str(), fixed(s.figure(o_.max_others), decimals).c_str(),
                   s.unit.c_str(), (fixed(*lo, decimals) + ".." + fixed(*hi, decimals)).c_str(),
@@ -322,6 +356,7 @@ class Bench {
       if (!s.note.empty()) std::printf("%-14s   %s\n", "", s.note.c_str());
       if (v == Series::Verdict::Missed) missed.push_back(id);
       if (v == Series::Verdict::NoVerdict) busy.push_back(id);
+      if (v == Series::Verdict::Unsteady) unsteady.push_back(id);
     }
     std::printf(
         "\n%d of %d measurement windows were taken while other processes used >= %.2f "
@@ -330,13 +365,23 @@ class Bench {
     std::printf(
         "Not measured here: msg/s >= 2x GameNetworkingSockets "
         "(../shared/gnsbench/compare.sh).\n");
+    if (!unsteady.empty()) {
+      const Series& reference = rows_.at(rows_.at(unsteady.front()).steadiness_reference);
+      std::printf(
+          "No verdict on %s: %s, measured in the same rounds, varied %.0f%% by itself, more "
+          "than the spread these rows are held to, so theirs shows the machine. Run again "
+          "when the machine is steadier.\n",
+          join(unsteady).c_str(), reference.id.c_str(),
+          100.0 * Series::spread(reference.valid(o_.max_others)));
+    }
     if (!busy.empty()) {
       std::printf(
           "VERDICT: none - the machine was busy: fewer than %zu idle windows for %s. "
           "Run again on an idle machine.\n",
           minValid(), join(busy).c_str());
     } else if (missed.empty()) {
-      std::printf("VERDICT: every target measured here is met.\n");
+      std::printf("VERDICT: every target measured here is met%s.\n",
+                  unsteady.empty() ? "" : " (stability not judged: the machine was unsteady)");
     } else {
       std::printf("VERDICT: missed: %s.\n", join(missed).c_str());
     }
@@ -355,7 +400,7 @@ class Bench {
     for (const std::string& id : order_) {
       const Series& s = rows_.at(id);
       if (s.values.empty()) continue;
-      const Series::Verdict v = s.verdict(o_.max_others, needed(s));
+      const Series::Verdict v = verdictOf(s);
       any_busy = any_busy || v == Series::Verdict::NoVerdict;
       any_missed = any_missed || v == Series::Verdict::Missed;
       rows.push_back({{"id", s.id},

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <steamsim/scenario/loader.hpp>
 #include <steamsim/scenario/runner.hpp>
@@ -99,35 +100,60 @@ std::vector<Series> scenarioScaleRows(
     bool quick, const std::function<double(const std::function<void()>&)>& window) {
   const std::vector<int> sizes =
       quick ? std::vector<int>{10, 100} : std::vector<int>{10, 1000, 4000, 10000};
-  std::vector<Series> rows;
-  double first = 0.0;
-  for (const int peers : sizes) {
-    ScaleRun r;
-    const double others = window([&] { r = scaleInChild(peers); });
-    const double per_peer_us = r.cpu_s * 1e6 / peers;
-    if (first == 0.0) first = per_peer_us;
-    Series row;
+  // Every size is measured in each of `repeats` rounds, interleaved, and compared with the
+  // 10-peer cost of the same round. A 10-peer run takes a few milliseconds, so one run is
+  // at the mercy of a single cache or scheduler hiccup: its figure is the median of several.
+  const int repeats = quick ? 1 : 3;
+  constexpr int kSmallRuns = 5;
+  std::vector<Series> rows(sizes.size());
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    const int peers = sizes[i];
+    Series& row = rows[i];
     row.id = "SC" + std::to_string(peers);
     row.workload = std::to_string(peers) + "-peer scenario, a session each, validate+run " +
                    std::to_string(kDurationMs / 1000) + " s, CPU";
     row.load_sensitive = false;  // CPU time of the child, not wall time
-    if (rows.empty()) {
+    if (i == 0) {
       row.unit = "us CPU/peer";
-      row.add(per_peer_us, others);
     } else {
       row.unit = "x SC10/peer";
       row.goal = Series::Goal::AtMost;
       row.target = 1.2;
       row.target_text = "<= 1.2x per peer";
-      row.add(r.finished && r.passed ? per_peer_us / first : 1e9, others);
     }
-    row.note = fixed(per_peer_us, 1) + " us CPU/peer (" + fixed(r.cpu_s * 1e3, 1) +
-               " ms); wall: validate " + fixed(r.validate_s * 1e3, 1) + " ms, run " +
-               fixed(r.run_s * 1e3, 1) + " ms; peak RSS " +
-               fixed(static_cast<double>(r.peak_rss_kb) / 1024.0, 1) + " MB (" +
-               fixed(static_cast<double>(r.peak_rss_kb) / peers, 1) + " KB/peer)" +
-               (r.finished ? (r.passed ? "" : "; checks FAILED") : "; run FAILED");
-    rows.push_back(std::move(row));
+  }
+  for (int round = 0; round < repeats; ++round) {
+    double first = 0.0;
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      const int peers = sizes[i];
+      const int runs = i == 0 ? kSmallRuns : 1;
+      std::vector<double> per_peer_runs;
+      ScaleRun r;
+      bool ok = true;
+      const double others = window([&] {
+        for (int k = 0; k < runs; ++k) {
+          r = scaleInChild(peers);
+          ok = ok && r.finished && r.passed;
+          per_peer_runs.push_back(r.cpu_s * 1e6 / peers);
+        }
+      });
+      const double per_peer_us = Series::median(per_peer_runs);
+      Series& row = rows[i];
+      if (i == 0) {
+        first = per_peer_us;
+        row.add(per_peer_us, others);
+      } else {
+        row.add(ok && first > 0.0 ? per_peer_us / first : 1e9, others);
+      }
+      row.note = fixed(per_peer_us, 1) + " us CPU/peer" +
+                 (runs > 1 ? " (median of " + std::to_string(runs) + " runs)" : "") +
+                 "; wall: validate " + fixed(r.validate_s * 1e3, 1) + " ms, run " +
+                 fixed(r.run_s * 1e3, 1) + " ms; peak RSS " +
+                 fixed(static_cast<double>(r.peak_rss_kb) / 1024.0, 1) + " MB (" +
+                 fixed(static_cast<double>(r.peak_rss_kb) / peers, 1) + " KB/peer)" +
+                 (r.finished ? (r.passed ? "" : "; checks FAILED") : "; run FAILED") +
+                 (repeats > 1 ? " (last round)" : "");
+    }
   }
   return rows;
 }

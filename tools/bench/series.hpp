@@ -13,13 +13,16 @@ namespace steamsim::bench {
 
 struct Series {
   enum class Goal { None, AtMost, AtLeast, StableWithin };
-  enum class Verdict { Info, Met, Missed, NoVerdict };
+  enum class Verdict { Info, Met, Missed, NoVerdict, Unsteady };
 
   std::string id;
   std::string workload;
   std::string unit;
   Goal goal = Goal::None;
   double target = 0.0;  ///< AtMost/AtLeast: the limit; StableWithin: max (max-min)/median
+  /// StableWithin: the row whose spread in the same rounds shows how steady the machine
+  /// itself was; a spread it already exceeds cannot be judged.
+  std::string steadiness_reference;
   std::string target_text;
   bool load_sensitive = true;  ///< false: memory or virtual-time figures, valid under load
   std::vector<double> values;  ///< one per round
@@ -61,11 +64,13 @@ struct Series {
   }
 
   /// Met or missed from the median of at least `min_valid` valid measurements; NoVerdict
-  /// when fewer were taken on an idle enough machine.
-  Verdict verdict(double max_others, std::size_t min_valid) const {
+  /// when fewer were taken on an idle enough machine. For StableWithin, Unsteady when
+  /// `machine_spread` (the steadiness reference's spread) is over the target already.
+  Verdict verdict(double max_others, std::size_t min_valid, double machine_spread = 0.0) const {
     if (goal == Goal::None) return Verdict::Info;
     const std::vector<double> v = valid(max_others);
     if (v.size() < min_valid || v.empty()) return Verdict::NoVerdict;
+    if (goal == Goal::StableWithin && machine_spread > target) return Verdict::Unsteady;
     const double m = median(v);
     switch (goal) {
       case Goal::AtMost:
