@@ -816,10 +816,15 @@ void World::runReadyWork() {
   }
 }
 
-bool World::stepVirtual(TimeUs limit) {
+bool World::stepVirtual(TimeUs limit, bool batch) {
   std::unique_lock lock(mutex_);
   io_done_.wait(lock, [this] { return !io_busy_; });  // another thread's event is not over
-  return runOneEvent(lock, limit);
+  if (!runOneEvent(lock, limit)) return false;
+  if (batch) {
+    while (!readyWorkPending() && !closed_ && runOneEvent(lock, limit)) {
+    }
+  }
+  return true;
 }
 
 void World::advance(TimeUs duration) {
@@ -833,7 +838,7 @@ void World::advance(TimeUs duration) {
     target = timeAfter(now_, duration);
   }
   runReadyWork();
-  while (!closed_ && stepVirtual(target)) runReadyWork();
+  while (!closed_ && stepVirtual(target, true)) runReadyWork();
   if (closed_) return;
   std::lock_guard lock(mutex_);
   now_ = std::max(now_, target);
@@ -852,7 +857,7 @@ bool World::runUntil(const std::function<bool()>& done, TimeUs timeout) {
   runReadyWork();
   if (closed_) return false;
   if (done()) return true;
-  while (stepVirtual(deadline)) {
+  while (stepVirtual(deadline, false)) {  // the predicate is checked after every event
     runReadyWork();
     if (closed_) return false;
     if (done()) return true;
@@ -886,9 +891,7 @@ void World::waitRealTime(TimeUs duration, const std::function<bool()>* done) {
     auto until = std::min(end, now + std::chrono::milliseconds(1));
     const TimeUs next = scheduler_.nextTime();
     if (next != kNever) until = std::min(until, driver_->wallTime(next));
-    work_cv_.wait_until(lock, until, [&] {
-      return !ready_actions_.empty() || (config_.embed_callbacks && !signal_peers_.empty());
-    });
+    work_cv_.wait_until(lock, until, [&] { return readyWorkPending(); });
   }
 }
 
