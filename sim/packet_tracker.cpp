@@ -31,6 +31,7 @@ PacketTracker::Verdict PacketTracker::onPacket(std::uint64_t number) {
     anomalies_.dropped += static_cast<std::int64_t>(gap);
     ++anomalies_.received;
     addToRanges(number);
+    forgetBelowWindow();
     return Verdict::New;
   }
   const std::uint64_t age = largest_ - number;
@@ -74,6 +75,18 @@ void PacketTracker::addToRanges(std::uint64_t number) {
     ranges_.insert(it, wire::PacketRange{number, number});
   }
   if (ranges_.size() > kMaxRanges) ranges_.pop_back();
+}
+
+void PacketTracker::forgetBelowWindow() {
+  // A packet this far behind the largest is refused as too old if it still arrives, so a
+  // gap down there is final: reporting the ranges below it in every ack would only repeat
+  // what earlier acks said. (The highest range, which holds the largest, always stays.)
+  if (largest_ <= kWindow) return;
+  const std::uint64_t oldest_in_window = largest_ - kWindow + 1;
+  while (ranges_.size() > 1 && ranges_.back().hi < oldest_in_window) {
+    ranges_.pop_back();
+    tail_stale_ = true;
+  }
 }
 
 const wire::AckTail& PacketTracker::ackTail() {

@@ -21,7 +21,9 @@ class PacketTracker {
   Verdict onPacket(std::uint64_t number);
 
   std::uint64_t largest() const { return largest_; }
-  /// Ranges received, highest first (at most kMaxRanges), for Ack frames.
+  /// Ranges received, highest first, for Ack frames: at most kMaxRanges, and none wholly
+  /// below the duplicate window (packets there are refused as too old, so those gaps are
+  /// final; the highest range always stays).
   std::span<const wire::PacketRange> ranges() const { return ranges_; }
   /// wire::encodeAckTail(ranges()), re-encoded only when a range other than the highest
   /// one's upper end changed (the common case, the next packet in order, changes nothing).
@@ -40,6 +42,7 @@ class PacketTracker {
 
  private:
   void addToRanges(std::uint64_t number);
+  void forgetBelowWindow();
 
   std::uint64_t largest_ = 0;
   std::array<std::uint64_t, 2> seen_{};  // bit i: largest_ - i received
