@@ -101,10 +101,10 @@ std::vector<Series> scenarioScaleRows(
     bool quick, const std::function<double(const std::function<void()>&)>& window) {
   const std::vector<int> sizes =
       quick ? std::vector<int>{10, 100} : std::vector<int>{10, 1000, 4000, 10000};
-  // Every size is measured in each of `repeats` interleaved rounds (the 10-peer size, a
-  // few milliseconds per run, several times a round). A shared machine's speed drifts by
-  // half over seconds, so the per-peer cost of a size is the lowest it reached, the run
-  // least disturbed, and the ratio compares those.
+  // Every size is measured once in each of `repeats` interleaved rounds; the 10-peer size,
+  // a few milliseconds per run, counts the median of several runs as its one measurement.
+  // A shared machine's speed drifts by half over seconds, so a size's per-peer cost is the
+  // lowest of its round measurements (as many for every size), and the ratio compares those.
   const int repeats = quick ? 1 : 3;
   constexpr int kSmallRuns = 5;
   std::vector<std::vector<double>> per_peer(sizes.size());
@@ -114,14 +114,17 @@ std::vector<Series> scenarioScaleRows(
   for (int round = 0; round < repeats; ++round) {
     for (std::size_t i = 0; i < sizes.size(); ++i) {
       const int runs = i == 0 ? kSmallRuns : 1;
-      others[i] = std::max(others[i], window([&] {
-                             for (int k = 0; k < runs; ++k) {
-                               const ScaleRun r = scaleInChild(sizes[i]);
-                               ok[i] = ok[i] && r.finished && r.passed;
-                               per_peer[i].push_back(r.cpu_s * 1e6 / sizes[i]);
-                               last[i] = r;
-                             }
-                           }));
+      std::vector<double> round_runs;
+      const auto measure = [&] {
+        for (int k = 0; k < runs; ++k) {
+          const ScaleRun r = scaleInChild(sizes[i]);
+          ok[i] = ok[i] && r.finished && r.passed;
+          round_runs.push_back(r.cpu_s * 1e6 / sizes[i]);
+          last[i] = r;
+        }
+      };
+      others[i] = std::max(others[i], window(measure));
+      per_peer[i].push_back(Series::median(round_runs));
     }
   }
   const auto lowest = [](const std::vector<double>& v) {
