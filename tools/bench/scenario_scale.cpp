@@ -115,7 +115,8 @@ std::vector<Series> scenarioScaleRows(
     for (std::size_t i = 0; i < sizes.size(); ++i) {
       const int runs = i == 0 ? kSmallRuns : 1;
       std::vector<double> round_runs;
-      const auto measure = [&] {
+      const auto measure = [&] {  // again from scratch if the window was busy
+        round_runs.clear();
         for (int k = 0; k < runs; ++k) {
           const ScaleRun r = scaleInChild(sizes[i]);
           ok[i] = ok[i] && r.finished && r.passed;
