@@ -24,8 +24,9 @@ void Scheduler::remove(ActorId id) {
   if (id.index >= slots_.size()) return;
   Slot& slot = slots_[id.index];
   if (slot.generation != id.generation || slot.actor == nullptr) return;
+  if (slot.timer_position != kNoPosition) erase(slot.timer_position);
   slot.actor = nullptr;
-  ++slot.generation;  // queued entries for the old generation become stale
+  ++slot.generation;  // queued one-shot entries for the old generation become stale
   free_slots_.push_back(id.index);
 }
 
@@ -33,26 +34,18 @@ namespace {
 constexpr std::size_t kArity = 4;
 }  // namespace
 
-void Scheduler::push(const Entry& entry) {
-  // Sift up from the new leaf, moving parents down into the hole.
-  std::size_t hole = heap_.size();
-  heap_.push_back(entry);
+void Scheduler::siftUp(std::size_t hole, const Entry& entry) {
   while (hole > 0) {
     const std::size_t parent = (hole - 1) / kArity;
     if (!earlier(entry, heap_[parent])) break;
-    heap_[hole] = heap_[parent];
+    place(hole, heap_[parent]);
     hole = parent;
   }
-  heap_[hole] = entry;
+  place(hole, entry);
 }
 
-void Scheduler::popFront() {
-  const Entry last = heap_.back();
-  heap_.pop_back();
+void Scheduler::siftDown(std::size_t hole, const Entry& entry) {
   const std::size_t size = heap_.size();
-  if (size == 0) return;
-  // Sift the last entry down from the root, moving the earliest child up into the hole.
-  std::size_t hole = 0;
   for (;;) {
     const std::size_t first = hole * kArity + 1;
     if (first >= size) break;
@@ -61,15 +54,53 @@ void Scheduler::popFront() {
     for (std::size_t c = first + 1; c < end; ++c) {
       if (earlier(heap_[c], heap_[best])) best = c;
     }
-    if (!earlier(heap_[best], last)) break;
-    heap_[hole] = heap_[best];
+    if (!earlier(heap_[best], entry)) break;
+    place(hole, heap_[best]);
     hole = best;
   }
-  heap_[hole] = last;
+  place(hole, entry);
 }
 
+void Scheduler::push(const Entry& entry) {
+  heap_.push_back(entry);
+  siftUp(heap_.size() - 1, entry);
+}
+
+void Scheduler::erase(std::size_t position) {
+  const Entry removed = heap_[position];
+  if (removed.timer) slots_[removed.id.index].timer_position = kNoPosition;
+  const Entry last = heap_.back();
+  heap_.pop_back();
+  if (position == heap_.size()) return;
+  // The last entry fills the hole: it may belong above or below it.
+  if (position > 0 && earlier(last, heap_[(position - 1) / kArity])) {
+    siftUp(position, last);
+  } else {
+    siftDown(position, last);
+  }
+}
+
+void Scheduler::popFront() { erase(0); }
+
 void Scheduler::schedule(TimeUs at, ActorId id, std::uint64_t token) {
-  push(Entry{at, next_seq_++, id, token});
+  push(Entry{at, next_seq_++, id, token & kTokenMask, 0});
+}
+
+void Scheduler::setTimer(TimeUs at, ActorId id, std::uint64_t token) {
+  const Entry entry{at, next_seq_++, id, token & kTokenMask, 1};
+  const std::uint32_t position = slots_[id.index].timer_position;
+  if (position == kNoPosition) {
+    push(entry);
+  } else if (earlier(entry, heap_[position])) {
+    siftUp(position, entry);
+  } else {
+    siftDown(position, entry);
+  }
+}
+
+void Scheduler::clearTimer(ActorId id) {
+  const std::uint32_t position = slots_[id.index].timer_position;
+  if (position != kNoPosition) erase(position);
 }
 
 bool Scheduler::runOne(TimeUs limit, TimeUs& event_time) {

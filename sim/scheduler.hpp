@@ -3,9 +3,11 @@
 // Time-ordered event queue of the simulated world (FIFO among equal times).
 //
 // Actors register once and are woken at the times they ask for. An event carries a token
-// the actor chose; actors ignore tokens they no longer expect (lazy cancellation), so
-// re-arming a timer never searches the queue. Entries name actors by id, so an actor may
-// be destroyed while entries for it are still queued. No allocation in steady state.
+// the actor chose. Besides one-shot events, each actor may keep one timer entry in the
+// queue: re-arming it moves that entry (the scheduler knows where it is), so a timer that
+// is re-armed often leaves nothing stale behind. Entries name actors by id, so an actor may
+// be destroyed while one-shot entries for it are still queued; its timer entry goes with
+// it. No allocation in steady state.
 //
 // The queue is an implicit 4-ary min-heap ordered by (time, sequence number): half the
 // depth of a binary heap, and the four children of an entry share two cache lines, which
@@ -42,8 +44,13 @@ class Scheduler {
   /// The actor will never be called again; queued events for it are discarded.
   void remove(ActorId id);
 
-  /// Queues an event for `id` at `at`.
+  /// Queues a one-shot event for `id` at `at`. Tokens are below 2^63.
   void schedule(TimeUs at, ActorId id, std::uint64_t token);
+  /// Sets the timer of `id` to fire at `at` with `token`, replacing its previous setting.
+  /// Among events at the same time it runs as if it had been queued now.
+  void setTimer(TimeUs at, ActorId id, std::uint64_t token);
+  /// The timer of `id` will not fire (no effect if it is not set).
+  void clearTimer(ActorId id);
 
   /// Time of the earliest queued event, kNever if none.
   TimeUs nextTime() const { return heap_.empty() ? kNever : heap_.front().at; }
@@ -53,7 +60,7 @@ class Scheduler {
   bool runOne(TimeUs limit, TimeUs& event_time);
 
   std::uint64_t eventsRun() const { return events_run_; }
-  /// Events queued, including those for removed actors not yet discarded.
+  /// Events queued, including one-shot events for removed actors not yet discarded.
   std::size_t queued() const { return heap_.size(); }
 
  private:
@@ -61,16 +68,29 @@ class Scheduler {
     TimeUs at;
     std::uint64_t seq;
     ActorId id;
-    std::uint64_t token;
+    std::uint64_t token : 63;
+    std::uint64_t timer : 1;  // the actor's timer entry (its position is kept in its slot)
   };
   static bool earlier(const Entry& a, const Entry& b) {
     return a.at != b.at ? a.at < b.at : a.seq < b.seq;
   }
+  static constexpr std::uint32_t kNoPosition = UINT32_MAX;
+  static constexpr std::uint64_t kTokenMask = (std::uint64_t{1} << 63U) - 1;
+  void place(std::size_t position, const Entry& entry) {
+    heap_[position] = entry;
+    if (entry.timer) slots_[entry.id.index].timer_position = static_cast<std::uint32_t>(position);
+  }
   void push(const Entry& entry);
+  /// Moves `entry` from the hole at `hole` towards the root, then towards the leaves, to
+  /// where it belongs, and places it there.
+  void siftUp(std::size_t hole, const Entry& entry);
+  void siftDown(std::size_t hole, const Entry& entry);
+  void erase(std::size_t position);
   void popFront();
   struct Slot {
     Actor* actor = nullptr;
     std::uint32_t generation = 0;
+    std::uint32_t timer_position = kNoPosition;  // heap index of its timer entry
   };
 
   TimeUs& clock_;
@@ -81,8 +101,8 @@ class Scheduler {
   std::uint64_t events_run_ = 0;
 };
 
-/// A one-shot timer owned by an actor: re-arming only queues an event when the new time is
-/// earlier than the armed one; events for superseded times are ignored via the token.
+/// An actor's one-shot timer (the scheduler's timer entry for that actor): re-arming for
+/// a new time moves its entry; the token tells the current arming from an earlier one.
 class Timer {
  public:
   /// Arms (or re-arms) for `at`. kNever disarms.
@@ -90,7 +110,11 @@ class Timer {
     if (at == armed_at_) return;
     armed_at_ = at;
     ++token_;
-    if (at != kNever) scheduler.schedule(at, id, token_);
+    if (at != kNever) {
+      scheduler.setTimer(at, id, token_);
+    } else {
+      scheduler.clearTimer(id);
+    }
   }
   /// true if `token` is the current arming (and consumes it).
   bool fire(std::uint64_t token) {

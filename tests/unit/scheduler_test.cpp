@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Scheduler: events run in (time, scheduling order) exactly as a reference priority queue
 // orders them, under random schedules with many equal times, events scheduled from inside
-// events, actors removed and re-added, and limits that stop between events.
+// events, actors removed and re-added, and limits that stop between events. Timers, set
+// again and again, run as the latest setting queued afresh would, and leave nothing behind.
 
 #include "scheduler.hpp"
 
@@ -198,6 +199,161 @@ TEST(Scheduler, MatchesAReferencePriorityQueueUnderRandomSchedules) {
     }
     std::uint64_t expected_runs = log.size();
     EXPECT_EQ(scheduler.eventsRun(), expected_runs);
+  }
+}
+
+TEST(Scheduler, ATimerSetAgainKeepsOneEntryAndRunsOnceAtItsLatestTime) {
+  TimeUs clock = 0;
+  Scheduler scheduler(clock);
+  std::vector<Ran> log;
+  RecordingActor actor(0, log, nullptr);
+  const ActorId id = scheduler.add(&actor);
+  for (std::uint64_t token = 1; token <= 100; ++token) {
+    scheduler.setTimer(static_cast<TimeUs>(1000 - token * 7 % 500), id, token);
+    EXPECT_EQ(scheduler.queued(), 1U);
+  }
+  scheduler.setTimer(300, id, 101);
+  scheduler.schedule(300, id, 7);  // one-shot, queued after the timer's last setting
+  TimeUs event_time = 0;
+  while (scheduler.runOne(kNever - 1, event_time)) {
+  }
+  ASSERT_EQ(log.size(), 2U);
+  EXPECT_EQ(log[0], (Ran{300, 0, 101}));
+  EXPECT_EQ(log[1], (Ran{300, 0, 7}));
+  EXPECT_EQ(scheduler.eventsRun(), 2U);
+  EXPECT_EQ(scheduler.queued(), 0U);
+}
+
+TEST(Scheduler, AClearedTimerAndTheTimerOfARemovedActorNeverRun) {
+  TimeUs clock = 0;
+  Scheduler scheduler(clock);
+  std::vector<Ran> log;
+  RecordingActor first(0, log, nullptr);
+  RecordingActor second(1, log, nullptr);
+  const ActorId a = scheduler.add(&first);
+  const ActorId b = scheduler.add(&second);
+  scheduler.setTimer(10, a, 1);
+  scheduler.setTimer(20, b, 2);
+  scheduler.clearTimer(a);
+  scheduler.clearTimer(a);  // not set: no effect
+  scheduler.remove(b);
+  EXPECT_EQ(scheduler.queued(), 0U);
+  const ActorId reused = scheduler.add(&first);  // b's slot, next generation: no timer
+  scheduler.clearTimer(reused);
+  scheduler.setTimer(30, reused, 3);
+  TimeUs event_time = 0;
+  while (scheduler.runOne(kNever - 1, event_time)) {
+  }
+  ASSERT_EQ(log.size(), 1U);
+  EXPECT_EQ(log[0], (Ran{30, 0, 3}));
+}
+
+// Timers and one-shot events mixed, against the reference with lazy cancellation (every
+// setting queued, only an actor's current one run): the same events in the same order, and
+// the queue never holds more than the one-shot events plus one entry per timer.
+TEST(Scheduler, TimersMatchAReferenceThatQueuesEverySetting) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    std::mt19937_64 random(seed);
+    TimeUs clock = 0;
+    Scheduler scheduler(clock);
+    constexpr int kActors = 16;
+    // Reference: (time, seq, actor, generation, token, timer?)
+    using Item = std::tuple<TimeUs, std::uint64_t, int, std::uint32_t, std::uint64_t, bool>;
+    std::priority_queue<Item, std::vector<Item>, std::greater<>> reference;
+    std::uint64_t seq = 0;
+    std::vector<std::uint64_t> armed(kActors, 0);  // current timer token, 0 if none
+    std::vector<std::uint32_t> live(kActors, 0);
+    std::uint32_t next_generation = 1;
+    std::uint64_t next_token = 1;
+    std::vector<Ran> log;
+    std::vector<std::unique_ptr<RecordingActor>> actors;
+    std::vector<ActorId> ids(kActors);
+    std::size_t one_shots_queued = 0;
+
+    auto index = [](int actor) { return static_cast<std::size_t>(actor); };
+    auto setTimer = [&](int actor, TimeUs base) {
+      if (live[index(actor)] == 0) return;
+      const TimeUs at = base + static_cast<TimeUs>(random() % 40);
+      const std::uint64_t token = next_token++;
+      scheduler.setTimer(at, ids[index(actor)], token);
+      reference.push({at, seq++, actor, live[index(actor)], token, true});
+      armed[index(actor)] = token;
+    };
+    auto clearTimer = [&](int actor) {
+      if (live[index(actor)] == 0) return;
+      scheduler.clearTimer(ids[index(actor)]);
+      armed[index(actor)] = 0;
+    };
+    auto scheduleOnce = [&](int actor, TimeUs base) {
+      const TimeUs at = base + static_cast<TimeUs>(random() % 40);
+      const std::uint64_t token = next_token++;
+      scheduler.schedule(at, ids[index(actor)], token);
+      reference.push({at, seq++, actor, live[index(actor)], token, false});
+      ++one_shots_queued;
+    };
+    auto referencePop = [&](TimeUs limit) -> std::optional<Ran> {
+      while (!reference.empty()) {
+        const auto [at, s, actor, generation, token, timer] = reference.top();
+        if (at > limit) return std::nullopt;
+        reference.pop();
+        if (!timer) --one_shots_queued;
+        if (generation == 0 || live[index(actor)] != generation) continue;
+        if (timer) {
+          if (armed[index(actor)] != token) continue;  // superseded or cleared
+          armed[index(actor)] = 0;
+        }
+        return Ran{at, actor, token};
+      }
+      return std::nullopt;
+    };
+    for (int a = 0; a < kActors; ++a) {
+      actors.push_back(std::make_unique<RecordingActor>(a, log, [&](int self, TimeUs now) {
+        const auto roll = random() % 6;
+        if (roll == 0) setTimer(self, now);
+        if (roll == 1) setTimer(static_cast<int>(random() % kActors), now);
+        if (roll == 2) scheduleOnce(self, now);
+        if (roll == 3) clearTimer(static_cast<int>(random() % kActors));
+      }));
+      ids[index(a)] = scheduler.add(actors.back().get());
+      live[index(a)] = next_generation++;
+    }
+    TimeUs limit = 0;
+    for (int round = 0; round < 300; ++round) {
+      const int burst = static_cast<int>(random() % 30);
+      for (int k = 0; k < burst; ++k) {
+        const int actor = static_cast<int>(random() % kActors);
+        if (random() % 3 == 0) {
+          scheduleOnce(actor, clock);
+        } else {
+          setTimer(actor, clock);
+        }
+      }
+      if (random() % 10 == 0) {
+        const int actor = static_cast<int>(random() % kActors);
+        scheduler.remove(ids[index(actor)]);
+        live[index(actor)] = 0;
+        armed[index(actor)] = 0;
+        if (random() % 2 == 0) {
+          ids[index(actor)] = scheduler.add(actors[index(actor)].get());
+          live[index(actor)] = next_generation++;
+        }
+      }
+      std::size_t timers_armed = 0;
+      for (const std::uint64_t token : armed) timers_armed += token != 0 ? 1 : 0;
+      ASSERT_LE(scheduler.queued(), one_shots_queued + timers_armed) << "seed " << seed;
+      limit += static_cast<TimeUs>(random() % 25);
+      TimeUs event_time = 0;
+      for (;;) {
+        // The reference pops first: the event may set or clear timers when it runs.
+        const std::optional<Ran> expected = referencePop(limit);
+        const std::size_t before = log.size();
+        const bool ran = scheduler.runOne(limit, event_time);
+        ASSERT_EQ(ran, expected.has_value()) << "seed " << seed << " round " << round;
+        if (!ran) break;
+        ASSERT_EQ(log[before], *expected) << "seed " << seed << " round " << round;
+      }
+    }
+    EXPECT_EQ(scheduler.eventsRun(), log.size());
   }
 }
 
