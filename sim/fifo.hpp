@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-// A first-in first-out sequence with indexed access, kept in one vector: popping the front
-// advances a head index, and the consumed prefix is dropped once it is at least half of the
-// vector (amortized O(1)). Unlike std::deque, an empty Fifo owns no memory, so objects that
-// hold several (a connection) stay small until they are used. Pushing may move the
-// elements: references into it do not survive push_back.
+// A first-in first-out sequence with indexed access, kept in a ring whose capacity is a
+// power of two: popping the front advances a head index, and nothing is moved until the
+// ring is full and doubles. Unlike std::deque, an empty Fifo that was never used owns no
+// memory, so objects that hold several (a connection) stay small until they are used.
+// Pushing may move the elements: references into it do not survive push_back.
 
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 namespace steamsim::detail {
@@ -14,34 +15,45 @@ namespace steamsim::detail {
 template <typename T>
 class Fifo {
  public:
-  bool empty() const { return head_ == items_.size(); }
-  std::size_t size() const { return items_.size() - head_; }
+  bool empty() const { return count_ == 0; }
+  std::size_t size() const { return count_; }
+  /// Elements it holds without allocating.
+  std::size_t capacity() const { return ring_.size(); }
 
-  T& front() { return items_[head_]; }
-  const T& front() const { return items_[head_]; }
+  T& front() { return ring_[head_]; }
+  const T& front() const { return ring_[head_]; }
   /// The element `i` places behind the front.
-  T& operator[](std::size_t i) { return items_[head_ + i]; }
-  const T& operator[](std::size_t i) const { return items_[head_ + i]; }
+  T& operator[](std::size_t i) { return ring_[(head_ + i) & mask()]; }
+  const T& operator[](std::size_t i) const { return ring_[(head_ + i) & mask()]; }
 
-  void push_back(const T& value) { items_.push_back(value); }
-  void pop_front() {
-    ++head_;
-    if (head_ == items_.size()) {
-      clear();  // keeps the capacity: no allocation in steady state
-    } else if (head_ >= kCompactAt && head_ * 2 >= items_.size()) {
-      items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
-      head_ = 0;
-    }
+  void push_back(const T& value) {
+    if (count_ == ring_.size()) grow();
+    ring_[(head_ + count_) & mask()] = value;
+    ++count_;
   }
+  void pop_front() {
+    head_ = (head_ + 1) & mask();
+    if (--count_ == 0) head_ = 0;
+  }
+  /// Empties the Fifo; its capacity is kept (no allocation in steady state).
   void clear() {
-    items_.clear();
     head_ = 0;
+    count_ = 0;
   }
 
  private:
-  static constexpr std::size_t kCompactAt = 32;
-  std::vector<T> items_;
-  std::size_t head_ = 0;  // items_[0, head_) are popped
+  static constexpr std::size_t kFirstCapacity = 8;
+  std::size_t mask() const { return ring_.size() - 1; }
+  void grow() {
+    std::vector<T> bigger(ring_.empty() ? kFirstCapacity : ring_.size() * 2);
+    for (std::size_t i = 0; i < count_; ++i) bigger[i] = std::move((*this)[i]);
+    ring_ = std::move(bigger);
+    head_ = 0;
+  }
+
+  std::vector<T> ring_;  // size() is the capacity: 0 or a power of two
+  std::size_t head_ = 0;
+  std::size_t count_ = 0;
 };
 
 }  // namespace steamsim::detail
