@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "reliable_receiver.hpp"
 
+#include <algorithm>
+
 #include "stream_message.hpp"
 #include "wire.hpp"
 
@@ -44,25 +46,59 @@ bool ReliableReceiver::onSegment(std::uint64_t offset, std::span<const std::uint
     absorbAhead();
     return true;
   }
-  auto it = ahead_.find(offset);
-  if (it == ahead_.end() || it->second.size() < data.size()) {
-    ahead_[offset].assign(data.begin(), data.end());
-  }
+  keepAhead(offset, data);
   return true;
 }
 
+void ReliableReceiver::keepAhead(std::uint64_t offset, std::span<const std::uint8_t> data) {
+  // Segments mostly arrive in order, so the place is usually the end.
+  auto it = ahead_.end();
+  if (!ahead_.empty() && ahead_.back().offset >= offset) {
+    it = std::lower_bound(ahead_.begin(), ahead_.end(), offset,
+                          [](const AheadSegment& s, std::uint64_t o) { return s.offset < o; });
+  }
+  const bool replaces = it != ahead_.end() && it->offset == offset;
+  if (replaces && it->size >= data.size()) return;  // a copy at least as long is held
+  // Past twice what is held (and 64 KiB), the bytes of absorbed or replaced segments are
+  // dropped, so a stream that always has a hole uses bounded memory.
+  if (ahead_bytes_.size() > 65536 && ahead_bytes_.size() > 2 * ahead_live_) {
+    std::vector<std::uint8_t> kept;
+    kept.reserve(2 * (ahead_live_ + data.size()));
+    for (AheadSegment& s : ahead_) {
+      const auto from = ahead_bytes_.begin() + static_cast<std::ptrdiff_t>(s.begin);
+      s.begin = kept.size();
+      kept.insert(kept.end(), from, from + static_cast<std::ptrdiff_t>(s.size));
+    }
+    ahead_bytes_ = std::move(kept);
+  }
+  const AheadSegment segment{offset, ahead_bytes_.size(), data.size()};
+  ahead_bytes_.insert(ahead_bytes_.end(), data.begin(), data.end());
+  ahead_live_ += data.size();
+  if (replaces) {
+    ahead_live_ -= it->size;
+    *it = segment;
+  } else {
+    ahead_.insert(it, segment);
+  }
+}
+
 void ReliableReceiver::absorbAhead() {
-  auto it = ahead_.begin();
-  while (it != ahead_.end() && it->first <= floor_) {
-    const std::uint64_t end = it->first + it->second.size();
+  std::size_t absorbed = 0;
+  for (; absorbed < ahead_.size() && ahead_[absorbed].offset <= floor_; ++absorbed) {
+    const AheadSegment& s = ahead_[absorbed];
+    const std::uint64_t end = s.offset + s.size;
     if (end > floor_) {
-      const auto skip = static_cast<std::size_t>(floor_ - it->first);
-      contiguous_.insert(contiguous_.end(), it->second.begin() + static_cast<std::ptrdiff_t>(skip),
-                         it->second.end());
+      const auto skip = static_cast<std::ptrdiff_t>(floor_ - s.offset);
+      const auto from = ahead_bytes_.begin() + static_cast<std::ptrdiff_t>(s.begin);
+      contiguous_.insert(contiguous_.end(), from + skip,
+                         from + static_cast<std::ptrdiff_t>(s.size));
       floor_ = end;
     }
-    it = ahead_.erase(it);
+    ahead_live_ -= s.size;
   }
+  if (absorbed == 0) return;
+  ahead_.erase(ahead_.begin(), ahead_.begin() + static_cast<std::ptrdiff_t>(absorbed));
+  if (ahead_.empty()) ahead_bytes_.clear();  // keeps the capacity
 }
 
 bool ReliableReceiver::nextMessage(StreamMessage& out) {
