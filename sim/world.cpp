@@ -832,15 +832,20 @@ void World::advance(TimeUs duration) {
     waitRealTime(duration, nullptr);
     return;
   }
-  TimeUs target = 0;
-  {
-    std::lock_guard lock(mutex_);
-    target = timeAfter(now_, duration);
+  // The events of one call run under one hold of the lock; it is let go only to run ready
+  // work (as runReadyWork, in the same order as stepping with it in between).
+  std::unique_lock lock(mutex_);
+  const TimeUs target = timeAfter(now_, duration);
+  for (;;) {
+    if (readyWorkPending()) {
+      lock.unlock();
+      runReadyWork();
+      lock.lock();
+    }
+    if (closed_) return;
+    io_done_.wait(lock, [this] { return !io_busy_; });  // another thread's event is not over
+    if (!runOneEvent(lock, target)) break;
   }
-  runReadyWork();
-  while (!closed_ && stepVirtual(target, true)) runReadyWork();
-  if (closed_) return;
-  std::lock_guard lock(mutex_);
   now_ = std::max(now_, target);
 }
 
