@@ -510,7 +510,8 @@ bool Connection::buildAndSendPacket(TimeUs now, bool ping, bool with_data) {
   // flows in either direction, and an idle connection stays silent.
   const bool tracer = !ping && now >= next_tracer_at_;
   if (tracer) header.flags |= wire::kFlagAckNow;
-  std::array<std::uint8_t, wire::kMaxDatagram> buffer{};
+  // Not zeroed: the writer writes every byte of the datagram it builds.
+  std::array<std::uint8_t, wire::kMaxDatagram> buffer;
   wire::PacketWriter writer(buffer, header);
 
   if (ack_pending_ && !tracker_.ranges().empty()) {

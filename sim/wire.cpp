@@ -4,6 +4,7 @@
 #include "wire.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -34,21 +35,32 @@ constexpr std::uint16_t kQualityUnknown = 0xFFFF;
 constexpr std::size_t kStatsBodySize = 2;
 
 // ---- Little-endian fixed-width fields -------------------------------------------------
+// One load or store on a little-endian machine; byte by byte elsewhere.
 
 template <typename T>
 void storeLe(std::uint8_t* out, T value) {
-  for (std::size_t i = 0; i < sizeof(T); ++i) {
-    out[i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(value) >> (8U * i));
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(out, &value, sizeof(T));
+  } else {
+    for (std::size_t i = 0; i < sizeof(T); ++i) {
+      out[i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(value) >> (8U * i));
+    }
   }
 }
 
 template <typename T>
 T loadLe(const std::uint8_t* in) {
-  std::uint64_t value = 0;
-  for (std::size_t i = 0; i < sizeof(T); ++i) {
-    value |= static_cast<std::uint64_t>(in[i]) << (8U * i);
+  if constexpr (std::endian::native == std::endian::little) {
+    T value;
+    std::memcpy(&value, in, sizeof(T));
+    return value;
+  } else {
+    std::uint64_t value = 0;
+    for (std::size_t i = 0; i < sizeof(T); ++i) {
+      value |= static_cast<std::uint64_t>(in[i]) << (8U * i);
+    }
+    return static_cast<T>(value);
   }
-  return static_cast<T>(value);
 }
 
 // ---- CRC-32C, slicing-by-8 tables built at compile time --------------------------------
