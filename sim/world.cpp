@@ -816,15 +816,10 @@ void World::runReadyWork() {
   }
 }
 
-bool World::stepVirtual(TimeUs limit, bool batch) {
+bool World::stepVirtual(TimeUs limit) {
   std::unique_lock lock(mutex_);
   io_done_.wait(lock, [this] { return !io_busy_; });  // another thread's event is not over
-  if (!runOneEvent(lock, limit)) return false;
-  if (batch) {
-    while (!readyWorkPending() && !closed_ && runOneEvent(lock, limit)) {
-    }
-  }
-  return true;
+  return runOneEvent(lock, limit);
 }
 
 void World::advance(TimeUs duration) {
@@ -862,7 +857,7 @@ bool World::runUntil(const std::function<bool()>& done, TimeUs timeout) {
   runReadyWork();
   if (closed_) return false;
   if (done()) return true;
-  while (stepVirtual(deadline, false)) {  // the predicate is checked after every event
+  while (stepVirtual(deadline)) {  // the predicate is checked after every event
     runReadyWork();
     if (closed_) return false;
     if (done()) return true;

@@ -224,10 +224,8 @@ class World : public std::enable_shared_from_this<World> {
   void settle(Transfer& t);
   void capture(std::uint64_t packet_id, const SocketAddress& source,
                const SocketAddress& destination, std::span<const std::uint8_t> bytes);
-  /// Runs the next event due by `limit`; false if there is none. With `batch`, goes on
-  /// running due events under the same lock for as long as none leaves work that must run
-  /// outside it (the order is the same as one event at a time).
-  bool stepVirtual(TimeUs limit, bool batch);
+  /// Runs the next event due by `limit` under the lock; false if there is none.
+  bool stepVirtual(TimeUs limit);
   /// Lock held: scheduled actions or embedded callbacks wait to run outside the lock.
   bool readyWorkPending() const {
     return !ready_actions_.empty() || (config_.embed_callbacks && !signal_peers_.empty());
