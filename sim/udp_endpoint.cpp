@@ -25,6 +25,7 @@
 #include <mstcpip.h>
 #else
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -54,6 +55,33 @@ void forceBufferSizes([[maybe_unused]] NativeHandle fd) {
   (void)::setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size));
 #endif
 }
+
+#ifdef __linux__
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103  // Linux 4.18; older headers lack the name
+#endif
+/// Limits of one segmented send: the kernel's segment count (UDP_MAX_SEGMENTS) and an IPv4
+/// datagram's payload, with room to spare.
+constexpr std::size_t kMaxSegmentsPerSend = 64;
+constexpr std::size_t kMaxSegmentedSendBytes = 65000;
+
+/// The control message that makes one send several datagrams of `segment` bytes each (the
+/// last may be shorter).
+struct SegmentControl {
+  alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(std::uint16_t))> buffer;
+  void describe(msghdr& message, std::size_t segment) {
+    buffer.fill(0);
+    message.msg_control = buffer.data();
+    message.msg_controllen = buffer.size();
+    cmsghdr* c = CMSG_FIRSTHDR(&message);
+    c->cmsg_level = SOL_UDP;
+    c->cmsg_type = UDP_SEGMENT;
+    c->cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
+    const auto size = static_cast<std::uint16_t>(segment);
+    std::memcpy(CMSG_DATA(c), &size, sizeof size);
+  }
+};
+#endif
 
 /// Windows reports an earlier send's ICMP "port unreachable" as a receive error on UDP
 /// sockets; switch that off so a closed peer cannot disturb the others.
@@ -312,38 +340,91 @@ std::optional<UdpEndpoint::Received> UdpEndpoint::tryReceive(std::span<std::uint
 #endif
 }
 
+#ifdef __linux__
+namespace {
+
+/// How many of `datagrams` (from the first) go to one destination as one segmented send:
+/// the same destination, every one but the last exactly as long as the first and the last
+/// no longer, within the kernel's limits on segments and bytes per send.
+std::size_t segmentRun(std::span<const UdpEndpoint::Outgoing> datagrams) {
+  const std::size_t segment = datagrams[0].bytes.size();
+  std::size_t n = 1;
+  std::size_t total = segment;
+  while (n < datagrams.size() && n < kMaxSegmentsPerSend) {
+    const UdpEndpoint::Outgoing& next = datagrams[n];
+    if (!(*next.to == *datagrams[0].to) || next.bytes.size() > segment ||
+        total + next.bytes.size() > kMaxSegmentedSendBytes) {
+      break;
+    }
+    total += next.bytes.size();
+    ++n;
+    if (next.bytes.size() < segment) break;  // a shorter one ends the run
+  }
+  return n;
+}
+
+}  // namespace
+#endif
+
 std::size_t UdpEndpoint::sendBatch(std::span<const Outgoing> datagrams) {
 #ifdef __linux__
+  // One message per datagram, or per run of datagrams the kernel can send as one segmented
+  // datagram (UDP_SEGMENT): it goes through the stack once and is split into the datagrams
+  // again on the receiving socket, each read as its own.
   std::size_t done = 0;
   while (done < datagrams.size()) {
-    const std::size_t n = std::min(datagrams.size() - done, kBatch);
-    // Only the first n entries are set up and used (no clearing of the rest).
-    std::array<sockaddr_storage, kBatch> to;  // NOLINT(cppcoreguidelines-pro-type-member-init)
-    std::array<iovec, kBatch> iov;            // NOLINT(cppcoreguidelines-pro-type-member-init)
-    std::array<mmsghdr, kBatch> headers;      // NOLINT(cppcoreguidelines-pro-type-member-init)
-    for (std::size_t i = 0; i < n; ++i) {
-      const Outgoing& d = datagrams[done + i];
-      headers[i].msg_hdr = msghdr{};
-      iov[i].iov_base = const_cast<std::uint8_t*>(d.bytes.data());
-      iov[i].iov_len = d.bytes.size();
-      headers[i].msg_hdr.msg_name = &to[i];
-      headers[i].msg_hdr.msg_namelen = toNative(*d.to, to[i]);
-      headers[i].msg_hdr.msg_iov = &iov[i];
-      headers[i].msg_hdr.msg_iovlen = 1;
+    // Only the entries used are set up (no clearing of the rest).
+    std::array<sockaddr_storage, kBatch> to;      // NOLINT(cppcoreguidelines-pro-type-member-init)
+    std::array<iovec, kBatch> iov;                // NOLINT(cppcoreguidelines-pro-type-member-init)
+    std::array<mmsghdr, kBatch> headers;          // NOLINT(cppcoreguidelines-pro-type-member-init)
+    std::array<SegmentControl, kBatch> controls;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+    std::array<std::size_t, kBatch> counts;       // NOLINT(cppcoreguidelines-pro-type-member-init)
+    std::size_t messages = 0;
+    std::size_t used = 0;  // iovecs
+    for (std::size_t at = done; at < datagrams.size() && used < kBatch;) {
+      std::size_t n = 1;
+      if (segmented_sends_) n = std::min(segmentRun(datagrams.subspan(at)), kBatch - used);
+      mmsghdr& h = headers[messages];
+      h.msg_hdr = msghdr{};
+      std::size_t bytes = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const Outgoing& d = datagrams[at + i];
+        iov[used + i].iov_base = const_cast<std::uint8_t*>(d.bytes.data());
+        iov[used + i].iov_len = d.bytes.size();
+        bytes += d.bytes.size();
+      }
+      h.msg_hdr.msg_name = &to[messages];
+      h.msg_hdr.msg_namelen = toNative(*datagrams[at].to, to[messages]);
+      h.msg_hdr.msg_iov = &iov[used];
+      h.msg_hdr.msg_iovlen = n;
+      if (n > 1) controls[messages].describe(h.msg_hdr, datagrams[at].bytes.size());
+      h.msg_len = static_cast<unsigned>(bytes);  // what a whole send reports
+      counts[messages] = n;
+      ++messages;
+      used += n;
+      at += n;
     }
+    std::array<unsigned, kBatch> expected;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+    for (std::size_t m = 0; m < messages; ++m) expected[m] = headers[m].msg_len;
     int sent = 0;
     do {
-      sent = ::sendmmsg(impl_->handle(), headers.data(), static_cast<unsigned>(n), 0);
+      sent = ::sendmmsg(impl_->handle(), headers.data(), static_cast<unsigned>(messages), 0);
     } while (sent < 0 && errno == EINTR);
-    if (sent <= 0) return done;
-    for (int i = 0; i < sent; ++i) {  // a datagram is sent whole or not at all
-      if (headers[static_cast<std::size_t>(i)].msg_len !=
-          iov[static_cast<std::size_t>(i)].iov_len) {
-        return done + static_cast<std::size_t>(i);
+    if (sent <= 0) {
+      // A kernel without segmented sends refuses them outright: send one by one from now.
+      if (sent < 0 && counts[0] > 1 && (errno == EINVAL || errno == EIO || errno == ENOPROTOOPT ||
+                                        errno == EOPNOTSUPP)) {
+        segmented_sends_ = false;
+        continue;
       }
+      return done;
     }
-    done += static_cast<std::size_t>(sent);
-    if (static_cast<std::size_t>(sent) < n) return done;
+    for (int m = 0; m < sent; ++m) {  // a message is sent whole or not at all
+      const auto k = static_cast<std::size_t>(m);
+      if (headers[k].msg_len != expected[k]) return done;
+      done += counts[k];
+    }
+    if (static_cast<std::size_t>(sent) < messages) return done;
   }
   return done;
 #else

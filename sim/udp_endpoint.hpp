@@ -54,9 +54,15 @@ class UdpEndpoint {
     std::span<const std::uint8_t> bytes;
   };
   /// Sends `datagrams` in order with as few system calls as the OS allows (one sendmmsg per
-  /// up to kBatch on Linux). \return how many were sent before the first one the kernel
-  /// refused; that one was not sent and the ones after it were not tried.
+  /// up to kBatch on Linux). On Linux, a run of datagrams to one destination that are all as
+  /// long as the first, but for a last one that may be shorter, goes through the kernel's
+  /// network stack as one segmented send (UDP_SEGMENT); they arrive as separate datagrams.
+  /// \return how many were sent before the first one the kernel refused; that one was not
+  /// sent and the ones after it were not tried.
   std::size_t sendBatch(std::span<const Outgoing> datagrams);
+  /// Whether sendBatch sends runs of equal-sized datagrams as one segmented send (false
+  /// where the OS cannot, or once the kernel refused one).
+  bool sendsSegments() const { return segmented_sends_; }
 
   /// Reads up to `buffers.size()` (at most kBatch) waiting datagrams without blocking, with
   /// one recvmmsg on Linux: datagram i into buffers[i], described by out[i] (truncated and
@@ -88,6 +94,11 @@ class UdpEndpoint {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   SocketAddress local_;
+#ifdef __linux__
+  bool segmented_sends_ = true;
+#else
+  bool segmented_sends_ = false;
+#endif
 };
 
 }  // namespace steamsim::detail

@@ -519,17 +519,36 @@ void World::sendFrom(std::size_t begin, std::size_t end) {
   // The one place datagrams of this network are written to sockets. Each carries the tag
   // that identifies it when read back: this network's nonce and the next sequence number of
   // the receiving socket, so sequence order is the order the kernel queues them in.
+  //
+  // Where the socket sends runs of equal-sized datagrams to one destination as one
+  // segmented send, the datagrams of a run but its last are padded with zeros to the
+  // run's longest, the tag after the padding; reading back strips both.
   UdpEndpoint& from = *outgoing_[send_order_[begin]].from;
   while (begin < end) {
     batch_.clear();
+    std::size_t run_end = begin;  // the run of one destination that k is in ends here
+    std::size_t run_longest = 0;
     for (std::size_t k = begin; k < end; ++k) {
       Outgoing& o = outgoing_[send_order_[k]];
       DatagramPool::Slot& slot = *o.bytes;  // slots never move; ours until settled
+      if (k == run_end) {
+        run_longest = slot.size;
+        run_end = k + 1;
+        while (run_end < end && outgoing_[send_order_[run_end]].to == o.to) {
+          run_longest = std::max(run_longest, std::size_t{outgoing_[send_order_[run_end]].bytes->size});
+          ++run_end;
+        }
+      }
+      std::size_t size = slot.size;
+      if (from.sendsSegments() && k + 1 < run_end) {
+        std::fill(slot.bytes.begin() + size, slot.bytes.begin() + run_longest, std::uint8_t{0});
+        size = run_longest;
+      }
       o.sequence = ++o.to->own_written;
-      DatagramTag{nonce_, o.sequence}.writeTo(slot.bytes.data() + slot.size);
+      o.wire_size = static_cast<std::uint32_t>(size + DatagramTag::kBytes);
+      DatagramTag{nonce_, o.sequence}.writeTo(slot.bytes.data() + size);
       batch_.push_back(UdpEndpoint::Outgoing{
-          &slot.target, std::span<const std::uint8_t>(
-                            slot.bytes.data(), std::size_t{slot.size} + DatagramTag::kBytes)});
+          &slot.target, std::span<const std::uint8_t>(slot.bytes.data(), o.wire_size)});
     }
     const std::size_t sent = from.sendBatch(batch_);
     // The first refused one is not sent; the ones after it get their sequence numbers
@@ -589,12 +608,12 @@ void World::readBack(ReadTarget& target) {
       const auto bytes = batch_buffers_[i].first(std::min(received.size, kReadRoom));
       DatagramTag tag;
       // Ours: this network's nonce and a sequence number written to this socket and not
-      // yet read back, with the size it was written with.
+      // yet read back, with the size it was written with (padding included).
       if (DatagramTag::readFrom(bytes, tag) && tag.nonce == nonce_ &&
           static_cast<std::int32_t>(tag.sequence - endpoint.own_read) > 0 &&
           static_cast<std::int32_t>(endpoint.own_written - tag.sequence) >= 0) {
         Outgoing* o = outgoingOf(tag.sequence);
-        if (o != nullptr && bytes.size() == std::size_t{o->bytes->size} + DatagramTag::kBytes) {
+        if (o != nullptr && bytes.size() == o->wire_size) {
           markLost(endpoint.own_read, tag.sequence - 1);
           endpoint.own_read = tag.sequence;
           DatagramPool::Slot& slot = *o->bytes;

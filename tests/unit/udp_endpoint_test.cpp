@@ -15,6 +15,10 @@
 #include <system_error>
 #include <vector>
 
+#ifdef __linux__
+#include <sys/socket.h>
+#endif
+
 namespace steamsim::detail {
 namespace {
 
@@ -272,6 +276,78 @@ TEST(UdpEndpointBatch, OversizedDatagramIsTruncatedAndReportedWithItsSize) {
   EXPECT_TRUE(std::equal(storage[0].begin(), storage[0].end(), big.begin()));
   EXPECT_EQ(received[1].size, small.size());
 }
+
+/// Reads `count` datagrams from `receiver` (each into a buffer of 2048 bytes).
+std::vector<Bytes> readBack(UdpEndpoint& receiver, std::size_t count) {
+  std::vector<Bytes> storage(UdpEndpoint::kBatch, Bytes(2048));
+  std::vector<std::span<std::uint8_t>> buffers;
+  for (Bytes& b : storage) buffers.emplace_back(b);
+  std::vector<UdpEndpoint::Received> received(UdpEndpoint::kBatch);
+  std::vector<Bytes> out;
+  for (int round = 0; round < 1000 && out.size() < count; ++round) {
+    const std::size_t got = receiver.receiveBatch(buffers, received);
+    if (got == 0 && !receiver.waitReadable(kArrival)) break;
+    for (std::size_t k = 0; k < got; ++k) {
+      out.emplace_back(storage[k].begin(),
+                       storage[k].begin() + static_cast<std::ptrdiff_t>(received[k].size));
+    }
+  }
+  return out;
+}
+
+// Runs to one socket of equal-sized datagrams (longer than a segmented send may carry, and
+// ending in a shorter one), between datagrams of other sizes and to another socket: each
+// arrives as its own datagram, whole and in order.
+TEST(UdpEndpointBatch, RunsOfEqualSizedDatagramsArriveAsSeparateDatagrams) {
+  UdpEndpoint sender("127.0.0.1", 0);
+  UdpEndpoint b("127.0.0.1", 0);
+  UdpEndpoint c("127.0.0.1", 0);
+  std::vector<Bytes> to_b;
+  std::vector<Bytes> to_c;
+  std::vector<UdpEndpoint::Outgoing> batch;
+  std::vector<Bytes> payloads;
+  payloads.reserve(400);
+  const auto add = [&](UdpEndpoint& to, std::size_t size) {
+    payloads.push_back(pattern(size, static_cast<std::uint8_t>(payloads.size())));
+    (&to == &b ? to_b : to_c).push_back(payloads.back());
+    batch.push_back({&to.localAddress(), payloads.back()});
+  };
+  for (int i = 0; i < 150; ++i) add(b, 300);  // more than one send's segments
+  add(b, 120);                                // a shorter last
+  add(b, 700);                                // a longer one starts a new run
+  for (int i = 0; i < 5; ++i) add(c, 1200);
+  for (int i = 0; i < 60; ++i) add(b, 1300);  // more bytes than one send may carry
+  add(c, 1);
+  ASSERT_EQ(sender.sendBatch(batch), batch.size());
+#ifdef __linux__
+  EXPECT_TRUE(sender.sendsSegments());
+#endif
+  EXPECT_EQ(readBack(b, to_b.size()), to_b);
+  EXPECT_EQ(readBack(c, to_c.size()), to_c);
+}
+
+#ifdef __linux__
+// A socket whose kernel refuses segmented sends (here: UDP checksums switched off, which
+// they need) sends the same datagrams one by one, and keeps doing so.
+TEST(UdpEndpointBatch, SegmentedSendsRefusedByTheKernelFallBackToOneByOne) {
+  UdpEndpoint sender("127.0.0.1", 0);
+  UdpEndpoint b("127.0.0.1", 0);
+  const int no_check = 1;
+  ASSERT_EQ(::setsockopt(sender.nativeHandle(), SOL_SOCKET, SO_NO_CHECK, &no_check,
+                         sizeof no_check),
+            0);
+  std::vector<Bytes> payloads;
+  std::vector<UdpEndpoint::Outgoing> batch;
+  payloads.reserve(20);
+  for (int i = 0; i < 20; ++i) payloads.push_back(pattern(200, static_cast<std::uint8_t>(i)));
+  for (const Bytes& p : payloads) batch.push_back({&b.localAddress(), p});
+  ASSERT_EQ(sender.sendBatch(batch), batch.size());
+  EXPECT_FALSE(sender.sendsSegments());
+  EXPECT_EQ(readBack(b, payloads.size()), payloads);
+  ASSERT_EQ(sender.sendBatch(batch), batch.size());
+  EXPECT_EQ(readBack(b, payloads.size()), payloads);
+}
+#endif
 
 }  // namespace
 }  // namespace steamsim::detail
