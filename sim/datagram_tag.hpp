@@ -2,7 +2,8 @@
 #pragma once
 // The mark the simulator puts on every datagram it writes to a peer's socket, so it can tell
 // its own datagrams from anything else that arrives there (another program, or a copy sent
-// from a peer's own address): 12 bytes after the wire datagram, a per-network nonce (64
+// from a peer's own address): the last 12 bytes written, after the wire datagram and any
+// padding that lets a run of datagrams go as one segmented send, a per-network nonce (64
 // bits, random per Network) and the datagram's sequence number on the destination socket
 // (32 bits). The receiver strips the tag before decoding; the wire datagram, its size in the
 // trace and its checksum are unchanged. Both fields are little-endian.
