@@ -42,7 +42,7 @@ class Fifo {
   }
 
  private:
-  static constexpr std::size_t kFirstCapacity = 8;
+  static constexpr std::size_t kFirstCapacity = 2;
   std::size_t mask() const { return ring_.size() - 1; }
   void grow() {
     std::vector<T> bigger(ring_.empty() ? kFirstCapacity : ring_.size() * 2);
