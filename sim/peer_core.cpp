@@ -24,7 +24,9 @@ PeerCore::PeerCore(World& world, SteamId steam_id, std::uint32_t incarnation)
       steam_id_(steam_id),
       endpoint_(
           std::make_shared<UdpEndpoint>(world.config().bind_address, world.portFor(steam_id))),
-      id_rng_(Rng::forStream(world.config().seed ^ kConnectionIdStream, steam_id, incarnation)) {}
+      id_rng_(Rng::forStream(world.config().seed ^ kConnectionIdStream, steam_id, incarnation)) {
+  (void)endpoint_->receiveCoalesced();  // the network's read-back splits runs itself
+}
 
 PeerCore::~PeerCore() = default;
 

@@ -60,10 +60,11 @@ void forceBufferSizes([[maybe_unused]] NativeHandle fd) {
 #ifndef UDP_SEGMENT
 #define UDP_SEGMENT 103  // Linux 4.18; older headers lack the name
 #endif
-/// Limits of one segmented send: the kernel's segment count (UDP_MAX_SEGMENTS) and an IPv4
-/// datagram's payload, with room to spare.
+#ifndef UDP_GRO
+#define UDP_GRO 104  // Linux 5.0
+#endif
+/// The kernel's most segments in one segmented send (UDP_MAX_SEGMENTS).
 constexpr std::size_t kMaxSegmentsPerSend = 64;
-constexpr std::size_t kMaxSegmentedSendBytes = 65000;
 
 /// The control message that makes one send several datagrams of `segment` bytes each (the
 /// last may be shorter).
@@ -79,6 +80,23 @@ struct SegmentControl {
     c->cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
     const auto size = static_cast<std::uint16_t>(segment);
     std::memcpy(CMSG_DATA(c), &size, sizeof size);
+  }
+};
+
+/// Room for the control message that says a read holds several datagrams of one size.
+struct SegmentSizeControl {
+  alignas(cmsghdr) std::array<char, CMSG_SPACE(sizeof(int))> buffer;
+  /// The segment size the read's control messages give; 0 if none (one datagram).
+  static std::size_t read(msghdr& message) {
+    for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+      if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO &&
+          c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+        int size = 0;
+        std::memcpy(&size, CMSG_DATA(c), sizeof size);
+        return size > 0 ? static_cast<std::size_t>(size) : 0;
+      }
+    }
+    return 0;
   }
 };
 #endif
@@ -353,7 +371,7 @@ std::size_t segmentRun(std::span<const UdpEndpoint::Outgoing> datagrams) {
   while (n < datagrams.size() && n < kMaxSegmentsPerSend) {
     const UdpEndpoint::Outgoing& next = datagrams[n];
     if (!(*next.to == *datagrams[0].to) || next.bytes.size() > segment ||
-        total + next.bytes.size() > kMaxSegmentedSendBytes) {
+        total + next.bytes.size() > UdpEndpoint::kMaxSegmentedSendBytes) {
       break;
     }
     total += next.bytes.size();
@@ -445,6 +463,7 @@ std::size_t UdpEndpoint::receiveBatch(std::span<const std::span<std::uint8_t>> b
   std::array<sockaddr_storage, kBatch> from;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   std::array<iovec, kBatch> iov;              // NOLINT(cppcoreguidelines-pro-type-member-init)
   std::array<mmsghdr, kBatch> headers;        // NOLINT(cppcoreguidelines-pro-type-member-init)
+  std::array<SegmentSizeControl, kBatch> controls;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     for (std::size_t i = 0; i < capacity; ++i) {
       iov[i].iov_base = buffers[i].data();
@@ -454,6 +473,10 @@ std::size_t UdpEndpoint::receiveBatch(std::span<const std::span<std::uint8_t>> b
       headers[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
       headers[i].msg_hdr.msg_iov = &iov[i];
       headers[i].msg_hdr.msg_iovlen = 1;
+      if (coalesced_receives_) {
+        headers[i].msg_hdr.msg_control = controls[i].buffer.data();
+        headers[i].msg_hdr.msg_controllen = controls[i].buffer.size();
+      }
     }
     const int got = ::recvmmsg(impl_->handle(), headers.data(), static_cast<unsigned>(capacity),
                                MSG_DONTWAIT | receiveFlags(), nullptr);
@@ -464,8 +487,9 @@ std::size_t UdpEndpoint::receiveBatch(std::span<const std::span<std::uint8_t>> b
     // Keep the IP datagrams (anything else cannot be ours), moved down over skipped ones.
     std::size_t kept = 0;
     for (std::size_t i = 0; i < static_cast<std::size_t>(got); ++i) {
-      Received received{headers[i].msg_len, {}};
+      Received received{headers[i].msg_len, {}, 0};
       if (!fromNative(from[i], received.from)) continue;
+      if (coalesced_receives_) received.segment = SegmentSizeControl::read(headers[i].msg_hdr);
       if (kept != i) {
         const std::size_t size = std::min<std::size_t>(received.size, buffers[i].size());
         std::copy_n(buffers[i].begin(), size, buffers[kept].begin());
@@ -484,6 +508,14 @@ std::size_t UdpEndpoint::receiveBatch(std::span<const std::span<std::uint8_t>> b
   }
   return n;
 #endif
+}
+
+bool UdpEndpoint::receiveCoalesced() {
+#ifdef __linux__
+  const int on = 1;
+  coalesced_receives_ = ::setsockopt(impl_->handle(), SOL_UDP, UDP_GRO, &on, sizeof on) == 0;
+#endif
+  return coalesced_receives_;
 }
 
 bool UdpEndpoint::waitReadable(std::chrono::milliseconds timeout) {

@@ -43,9 +43,13 @@ class UdpEndpoint {
   struct Received {
     std::size_t size = 0;
     SocketAddress from;
+    /// With receiveCoalesced(): the read holds several datagrams of this many bytes each,
+    /// back to back, the last possibly shorter; 0 if it is one datagram.
+    std::size_t segment = 0;
   };
   /// Reads one datagram if one is waiting (never blocks). Datagrams longer than `buffer`
-  /// are truncated to it and reported with their true size when the OS tells it.
+  /// are truncated to it and reported with their true size when the OS tells it. Not for a
+  /// socket that receives coalesced (use receiveBatch there).
   std::optional<Received> tryReceive(std::span<std::uint8_t> buffer);
 
   /// One datagram to send with sendBatch.
@@ -66,9 +70,17 @@ class UdpEndpoint {
 
   /// Reads up to `buffers.size()` (at most kBatch) waiting datagrams without blocking, with
   /// one recvmmsg on Linux: datagram i into buffers[i], described by out[i] (truncated and
-  /// reported as tryReceive does). \return how many were read; 0 if none was waiting.
+  /// reported as tryReceive does). With receiveCoalesced(), buffers[i] may hold a run of
+  /// datagrams sent as one segmented send (out[i].segment says how to split it).
+  /// \return how many reads were made; 0 if nothing was waiting.
   std::size_t receiveBatch(std::span<const std::span<std::uint8_t>> buffers,
                            std::span<Received> out);
+  /// Asks the kernel to hand a run of datagrams sent as one segmented send to this socket as
+  /// one read (UDP_GRO on Linux), instead of splitting it first. A buffer for receiveBatch
+  /// then needs room for kMaxSegmentedSendBytes. \return whether the kernel agreed.
+  bool receiveCoalesced();
+  /// Most bytes sendBatch puts in one segmented send.
+  static constexpr std::size_t kMaxSegmentedSendBytes = 16384;
 
   /// Most datagrams sendBatch and receiveBatch hand to one system call.
   static constexpr std::size_t kBatch = 64;
@@ -99,6 +111,7 @@ class UdpEndpoint {
 #else
   bool segmented_sends_ = false;
 #endif
+  bool coalesced_receives_ = false;
 };
 
 }  // namespace steamsim::detail

@@ -29,8 +29,10 @@ inline void mixField(std::uint64_t& h, std::uint64_t v) {
 constexpr std::chrono::milliseconds kKernelWait{250};
 constexpr int kMaxWaits = 4;
 constexpr int kMaxForeignReads = 1024;
-// Room for one read: the largest datagram of ours plus one byte, so anything longer shows.
-constexpr std::size_t kReadRoom = wire::kMaxDatagram + DatagramTag::kBytes + 1;
+// Room for one read: the longest run of ours a segmented send carries (or the largest
+// datagram, if longer) plus one byte, so anything longer shows.
+constexpr std::size_t kReadRoom =
+    std::max(wire::kMaxDatagram + DatagramTag::kBytes, UdpEndpoint::kMaxSegmentedSendBytes) + 1;
 // At most this many datagrams are written to one socket before they are read back: they
 // must all fit its kernel receive buffer (Linux's default cap, rmem_max 208 KiB, takes
 // about 90 full-size datagrams), or the kernel would drop some. The rest wait for the next
@@ -571,22 +573,10 @@ void World::readBack(ReadTarget& target) {
   // kMaxWaits, kMaxForeignReads). Ours are kept in their slots until their delivery; a
   // gap in the sequence means the kernel dropped the ones in between.
   UdpEndpoint& endpoint = *target.endpoint;
-  using Copy = DatagramPool::Slot::Copy;
-  const auto outgoingOf = [&](std::uint32_t sequence) -> Outgoing* {
-    if (static_cast<std::int32_t>(sequence - target.first_sequence) < 0) return nullptr;
-    const std::uint32_t index =
-        sequence_slots_[target.by_sequence + (sequence - target.first_sequence)];
-    return index == UINT32_MAX ? nullptr : &outgoing_[index];
-  };
-  const auto markLost = [&](std::uint32_t from, std::uint32_t to) {  // (from, to]
-    for (std::uint32_t q = from + 1; q != to + 1; ++q) {
-      if (Outgoing* o = outgoingOf(q)) o->bytes->copy = Copy::Lost;
-    }
-  };
-  if (batch_bytes_.empty()) {
-    batch_bytes_.resize(UdpEndpoint::kBatch * kReadRoom);
+  if (!batch_bytes_) {
+    batch_bytes_.reset(new std::uint8_t[UdpEndpoint::kBatch * kReadRoom]);
     for (std::size_t i = 0; i < UdpEndpoint::kBatch; ++i) {
-      batch_buffers_.emplace_back(batch_bytes_.data() + i * kReadRoom, kReadRoom);
+      batch_buffers_.emplace_back(batch_bytes_.get() + i * kReadRoom, kReadRoom);
     }
     batch_received_.resize(UdpEndpoint::kBatch);
   }
@@ -605,38 +595,64 @@ void World::readBack(ReadTarget& target) {
     }
     for (std::size_t i = 0; i < got; ++i) {
       const UdpEndpoint::Received& received = batch_received_[i];
-      const auto bytes = batch_buffers_[i].first(std::min(received.size, kReadRoom));
-      DatagramTag tag;
-      // Ours: this network's nonce and a sequence number written to this socket and not
-      // yet read back, with the size it was written with (padding included).
-      if (DatagramTag::readFrom(bytes, tag) && tag.nonce == nonce_ &&
-          static_cast<std::int32_t>(tag.sequence - endpoint.own_read) > 0 &&
-          static_cast<std::int32_t>(endpoint.own_written - tag.sequence) >= 0) {
-        Outgoing* o = outgoingOf(tag.sequence);
-        if (o != nullptr && bytes.size() == o->wire_size) {
-          markLost(endpoint.own_read, tag.sequence - 1);
-          endpoint.own_read = tag.sequence;
-          DatagramPool::Slot& slot = *o->bytes;
-          std::copy_n(bytes.begin(), slot.size, slot.bytes.begin());  // the bytes read
-          slot.read_from = received.from;
-          slot.copy = Copy::Arrived;
-          continue;
-        }
-      }
-      ++foreign;
-      const std::size_t size = bytes.size();
-      if (read_bytes_.size() < read_used_ + size) {
-        read_bytes_.resize(std::max(read_bytes_.size() * 2, read_used_ + kReadRoom));
-      }
-      std::copy_n(bytes.begin(), size,
-                  read_bytes_.begin() + static_cast<std::ptrdiff_t>(read_used_));
-      reads_.push_back(ReadDatagram{read_used_, size, received.from});
-      read_used_ += size;
+      const auto read = batch_buffers_[i].first(std::min(received.size, kReadRoom));
+      // A read is one datagram, or a run sent as one segmented send: datagrams of
+      // `segment` bytes back to back, the last possibly shorter.
+      const std::size_t step = received.segment != 0 ? received.segment : read.size();
+      std::size_t at = 0;
+      do {  // an empty datagram is a datagram too
+        takeRead(target, read.subspan(at, std::min(step, read.size() - at)), received.from,
+                 foreign);
+        at += step;
+      } while (at < read.size());
     }
   }
-  markLost(endpoint.own_read, endpoint.own_written);  // given up on: counted as lost
+  markLost(target, endpoint.own_read, endpoint.own_written);  // given up on: counted as lost
   endpoint.own_read = endpoint.own_written;
   target.reads_end = reads_.size();
+}
+
+World::Outgoing* World::outgoingOf(const ReadTarget& target, std::uint32_t sequence) {
+  if (static_cast<std::int32_t>(sequence - target.first_sequence) < 0) return nullptr;
+  const std::uint32_t index =
+      sequence_slots_[target.by_sequence + (sequence - target.first_sequence)];
+  return index == UINT32_MAX ? nullptr : &outgoing_[index];
+}
+
+void World::markLost(const ReadTarget& target, std::uint32_t from, std::uint32_t to) {
+  for (std::uint32_t q = from + 1; q != to + 1; ++q) {  // (from, to]
+    if (Outgoing* o = outgoingOf(target, q)) o->bytes->copy = DatagramPool::Slot::Copy::Lost;
+  }
+}
+
+void World::takeRead(const ReadTarget& target, std::span<const std::uint8_t> bytes,
+                     const SocketAddress& from, int& foreign) {
+  UdpEndpoint& endpoint = *target.endpoint;
+  DatagramTag tag;
+  // Ours: this network's nonce and a sequence number written to this socket and not yet
+  // read back, with the size it was written with (padding included).
+  if (DatagramTag::readFrom(bytes, tag) && tag.nonce == nonce_ &&
+      static_cast<std::int32_t>(tag.sequence - endpoint.own_read) > 0 &&
+      static_cast<std::int32_t>(endpoint.own_written - tag.sequence) >= 0) {
+    Outgoing* o = outgoingOf(target, tag.sequence);
+    if (o != nullptr && bytes.size() == o->wire_size) {
+      markLost(target, endpoint.own_read, tag.sequence - 1);
+      endpoint.own_read = tag.sequence;
+      DatagramPool::Slot& slot = *o->bytes;
+      std::copy_n(bytes.begin(), slot.size, slot.bytes.begin());  // the bytes read
+      slot.read_from = from;
+      slot.copy = DatagramPool::Slot::Copy::Arrived;
+      return;
+    }
+  }
+  ++foreign;
+  const std::size_t size = bytes.size();
+  if (read_bytes_.size() < read_used_ + size) {
+    read_bytes_.resize(std::max(read_bytes_.size() * 2, read_used_ + kReadRoom));
+  }
+  std::copy_n(bytes.begin(), size, read_bytes_.begin() + static_cast<std::ptrdiff_t>(read_used_));
+  reads_.push_back(ReadDatagram{read_used_, size, from});
+  read_used_ += size;
 }
 
 void World::settleReads() {

@@ -220,6 +220,14 @@ class World : public std::enable_shared_from_this<World> {
   void writePass();
   void sendFrom(std::size_t begin, std::size_t end);
   void readBack(ReadTarget& target);
+  /// Of the datagrams written to `target` in this pass, the one with this sequence number.
+  Outgoing* outgoingOf(const ReadTarget& target, std::uint32_t sequence);
+  /// Sequence numbers (from, to] on `target` were not read back: the kernel dropped them.
+  void markLost(const ReadTarget& target, std::uint32_t from, std::uint32_t to);
+  /// One datagram read from `target`: ours back into its slot, or a stranger's kept for
+  /// settleReads (counted in `foreign`).
+  void takeRead(const ReadTarget& target, std::span<const std::uint8_t> bytes,
+                const SocketAddress& from, int& foreign);
   /// Lock held: hands the strangers' datagrams read in the pass to their peers.
   void settleReads();
   void settle(Transfer& t);
@@ -265,7 +273,8 @@ class World : public std::enable_shared_from_this<World> {
   std::vector<ReadDatagram> reads_;
   std::vector<std::uint8_t> read_bytes_;
   std::size_t read_used_ = 0;
-  std::vector<std::uint8_t> batch_bytes_;  // UdpEndpoint::kBatch read buffers
+  std::unique_ptr<std::uint8_t[]> batch_bytes_;  // UdpEndpoint::kBatch read buffers (not
+                                                 // zeroed: the kernel fills what is read)
   std::vector<std::span<std::uint8_t>> batch_buffers_;
   std::vector<UdpEndpoint::Received> batch_received_;
   bool io_busy_ = false;  // a thread is doing socket I/O with the lock released

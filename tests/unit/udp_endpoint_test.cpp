@@ -349,5 +349,45 @@ TEST(UdpEndpointBatch, SegmentedSendsRefusedByTheKernelFallBackToOneByOne) {
 }
 #endif
 
+#ifdef __linux__
+// A socket that receives coalesced gets a run sent as one segmented send as one read, with
+// the segment size to split it by; the pieces are the datagrams sent. Single datagrams
+// still come one per read.
+TEST(UdpEndpointBatch, ARunReceivedCoalescedIsOneReadSplitBySegmentSize) {
+  UdpEndpoint sender("127.0.0.1", 0);
+  UdpEndpoint b("127.0.0.1", 0);
+  ASSERT_TRUE(b.receiveCoalesced());
+  std::vector<Bytes> payloads;
+  for (int i = 0; i < 5; ++i) payloads.push_back(pattern(300, static_cast<std::uint8_t>(i)));
+  payloads.push_back(pattern(100, 9));  // a shorter last
+  payloads.push_back(pattern(50, 10));  // a run of one: sent on its own
+  std::vector<UdpEndpoint::Outgoing> batch;
+  for (const Bytes& p : payloads) batch.push_back({&b.localAddress(), p});
+  ASSERT_EQ(sender.sendBatch(batch), batch.size());
+
+  std::vector<Bytes> storage(UdpEndpoint::kBatch, Bytes(UdpEndpoint::kMaxSegmentedSendBytes + 1));
+  std::vector<std::span<std::uint8_t>> buffers;
+  for (Bytes& b2 : storage) buffers.emplace_back(b2);
+  std::vector<UdpEndpoint::Received> received(UdpEndpoint::kBatch);
+  std::vector<Bytes> pieces;
+  std::vector<std::size_t> segments;
+  for (int round = 0; round < 100 && pieces.size() < payloads.size(); ++round) {
+    const std::size_t got = b.receiveBatch(buffers, received);
+    if (got == 0 && !b.waitReadable(kArrival)) break;
+    for (std::size_t k = 0; k < got; ++k) {
+      segments.push_back(received[k].segment);
+      const std::size_t step = received[k].segment != 0 ? received[k].segment : received[k].size;
+      for (std::size_t at = 0; at < received[k].size; at += step) {
+        const auto begin = storage[k].begin() + static_cast<std::ptrdiff_t>(at);
+        pieces.emplace_back(begin,
+                            begin + static_cast<std::ptrdiff_t>(std::min(step, received[k].size - at)));
+      }
+    }
+  }
+  EXPECT_EQ(pieces, payloads);
+  EXPECT_EQ(segments, (std::vector<std::size_t>{300, 0})) << "the run in one read, then the single";
+}
+#endif
+
 }  // namespace
 }  // namespace steamsim::detail
