@@ -71,7 +71,9 @@ GodotProject stageProject(const std::string& name) {
 }
 
 Server::Server(const std::string& name, const fs::path& scenario, bool token) {
-  auto dir = workDir() / name / "server";
+  // Its own folder per process: tests of one fixture run in parallel, each with its server
+  // and token, and must not read each other's token file.
+  auto dir = workDir() / name / ("server-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   auto ready_file = dir / "ready";
