@@ -29,10 +29,12 @@ inline void mixField(std::uint64_t& h, std::uint64_t v) {
 constexpr std::chrono::milliseconds kKernelWait{250};
 constexpr int kMaxWaits = 4;
 constexpr int kMaxForeignReads = 1024;
-// Room for one read: the longest run of ours a segmented send carries (or the largest
-// datagram, if longer) plus one byte, so anything longer shows.
-constexpr std::size_t kReadRoom =
-    std::max(wire::kMaxDatagram + DatagramTag::kBytes, UdpEndpoint::kMaxSegmentedSendBytes) + 1;
+// Room for one read: a whole UDP datagram, or a whole run sent as one segmented send (by us,
+// at most kMaxSegmentedSendBytes, or by another program), so every datagram in a read is
+// seen and counted. The buffers are not zeroed: only what the kernel writes is touched.
+constexpr std::size_t kReadRoom = 65536;
+static_assert(kReadRoom > UdpEndpoint::kMaxSegmentedSendBytes &&
+              kReadRoom > wire::kMaxDatagram + DatagramTag::kBytes);
 // At most this many datagrams are written to one socket before they are read back: they
 // must all fit its kernel receive buffer (Linux's default cap, rmem_max 208 KiB, takes
 // about 90 full-size datagrams), or the kernel would drop some. The rest wait for the next

@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstring>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -151,6 +153,59 @@ TEST(ForeignDatagrams, DatagramsFromAPeersAddressDoNotHideGenuineOnes) {
       after.rejected_malformed + after.rejected_foreign + after.rejected_checksum - rejected_before,
       300U)
       << "every datagram the network did not write is read and rejected";
+  EXPECT_EQ(net.counters().kernel_lost, 0U);
+}
+
+// A stranger that sends a run of datagrams as one segmented send, larger than any run the
+// network sends itself: the peer's socket reads it coalesced, and every datagram in it is
+// still seen and rejected, while the peers' own traffic goes on.
+TEST(ForeignDatagrams, ASegmentedRunFromAStrangerIsReadWholeAndEveryDatagramRejected) {
+  Network net;
+  Peer& a = net.addPeer(kA);
+  Peer& b = net.addPeer(kB);
+  connect(net, a, b);
+  const PeerCounters before = b.counters();
+
+  const int stranger = ::socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(stranger, 0);
+  const sockaddr_in to_b = loopback(b.port());
+  constexpr std::size_t kSegment = 1400;
+  constexpr std::size_t kCount = 45;  // 63,000 bytes in one send
+  std::vector<std::uint8_t> run(kSegment * kCount, 0x5A);
+  iovec iov{run.data(), run.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(std::uint16_t))] = {};
+  msghdr message{};
+  message.msg_name = const_cast<sockaddr_in*>(&to_b);
+  message.msg_namelen = sizeof to_b;
+  message.msg_iov = &iov;
+  message.msg_iovlen = 1;
+  message.msg_control = control;
+  message.msg_controllen = sizeof control;
+  cmsghdr* c = CMSG_FIRSTHDR(&message);
+  c->cmsg_level = SOL_UDP;
+  c->cmsg_type = 103;  // UDP_SEGMENT (Linux 4.18; older headers lack the name)
+  c->cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
+  const std::uint16_t segment = kSegment;
+  std::memcpy(CMSG_DATA(c), &segment, sizeof segment);
+  if (::sendmsg(stranger, &message, 0) < 0) {
+    ::close(stranger);
+    GTEST_SKIP() << "this kernel refuses segmented sends";
+  }
+  ::close(stranger);
+
+  ASSERT_EQ(a.sendMessageToUser(kB, "after", NETWORKING_SEND_RELIABLE, 0), Result::OK);
+  std::vector<Message> got;
+  ASSERT_TRUE(net.runUntil(
+      [&] {
+        got = b.receiveMessagesOnChannel(0, 1);
+        return !got.empty();
+      },
+      5s));
+  const PeerCounters after = b.counters();
+  EXPECT_EQ(after.rejected_malformed + after.rejected_foreign + after.rejected_checksum -
+                (before.rejected_malformed + before.rejected_foreign + before.rejected_checksum),
+            kCount)
+      << "every datagram of the run is read and rejected";
   EXPECT_EQ(net.counters().kernel_lost, 0U);
 }
 
