@@ -80,7 +80,9 @@ void Scheduler::erase(std::size_t position) {
   }
 }
 
-void Scheduler::popFront() { erase(0); }
+void Scheduler::popFront() {
+  erase(0);
+}
 
 void Scheduler::schedule(TimeUs at, ActorId id, std::uint64_t token) {
   push(Entry{at, next_seq_++, id, token & kTokenMask, 0});

@@ -387,8 +387,8 @@ std::size_t segmentRun(std::span<const UdpEndpoint::Outgoing> datagrams) {
 std::size_t UdpEndpoint::sendBatch(std::span<const Outgoing> datagrams) {
 #ifdef __linux__
   // One message per datagram, or per run of datagrams the kernel can send as one segmented
-  // datagram (UDP_SEGMENT): it goes through the stack once and is split into the datagrams
-  // again on the receiving socket, each read as its own.
+  // datagram (UDP_SEGMENT): it goes through the stack once, and is split into the datagrams
+  // again by the receiving socket, or by its reader if that socket receives coalesced.
   std::size_t done = 0;
   while (done < datagrams.size()) {
     // Only the entries used are set up (no clearing of the rest).
@@ -397,6 +397,7 @@ std::size_t UdpEndpoint::sendBatch(std::span<const Outgoing> datagrams) {
     std::array<mmsghdr, kBatch> headers;          // NOLINT(cppcoreguidelines-pro-type-member-init)
     std::array<SegmentControl, kBatch> controls;  // NOLINT(cppcoreguidelines-pro-type-member-init)
     std::array<std::size_t, kBatch> counts;       // NOLINT(cppcoreguidelines-pro-type-member-init)
+    std::array<std::size_t, kBatch> bytes;        // NOLINT(cppcoreguidelines-pro-type-member-init)
     std::size_t messages = 0;
     std::size_t used = 0;  // iovecs
     for (std::size_t at = done; at < datagrams.size() && used < kBatch;) {
@@ -404,34 +405,31 @@ std::size_t UdpEndpoint::sendBatch(std::span<const Outgoing> datagrams) {
       if (segmented_sends_) n = std::min(segmentRun(datagrams.subspan(at)), kBatch - used);
       mmsghdr& h = headers[messages];
       h.msg_hdr = msghdr{};
-      std::size_t bytes = 0;
+      bytes[messages] = 0;
       for (std::size_t i = 0; i < n; ++i) {
         const Outgoing& d = datagrams[at + i];
         iov[used + i].iov_base = const_cast<std::uint8_t*>(d.bytes.data());
         iov[used + i].iov_len = d.bytes.size();
-        bytes += d.bytes.size();
+        bytes[messages] += d.bytes.size();
       }
       h.msg_hdr.msg_name = &to[messages];
       h.msg_hdr.msg_namelen = toNative(*datagrams[at].to, to[messages]);
       h.msg_hdr.msg_iov = &iov[used];
       h.msg_hdr.msg_iovlen = n;
       if (n > 1) controls[messages].describe(h.msg_hdr, datagrams[at].bytes.size());
-      h.msg_len = static_cast<unsigned>(bytes);  // what a whole send reports
       counts[messages] = n;
       ++messages;
       used += n;
       at += n;
     }
-    std::array<unsigned, kBatch> expected;  // NOLINT(cppcoreguidelines-pro-type-member-init)
-    for (std::size_t m = 0; m < messages; ++m) expected[m] = headers[m].msg_len;
     int sent = 0;
     do {
       sent = ::sendmmsg(impl_->handle(), headers.data(), static_cast<unsigned>(messages), 0);
     } while (sent < 0 && errno == EINTR);
     if (sent <= 0) {
       // A kernel without segmented sends refuses them outright: send one by one from now.
-      if (sent < 0 && counts[0] > 1 && (errno == EINVAL || errno == EIO || errno == ENOPROTOOPT ||
-                                        errno == EOPNOTSUPP)) {
+      if (sent < 0 && counts[0] > 1 &&
+          (errno == EINVAL || errno == EIO || errno == ENOPROTOOPT || errno == EOPNOTSUPP)) {
         segmented_sends_ = false;
         continue;
       }
@@ -439,7 +437,7 @@ std::size_t UdpEndpoint::sendBatch(std::span<const Outgoing> datagrams) {
     }
     for (int m = 0; m < sent; ++m) {  // a message is sent whole or not at all
       const auto k = static_cast<std::size_t>(m);
-      if (headers[k].msg_len != expected[k]) return done;
+      if (headers[k].msg_len != bytes[k]) return done;
       done += counts[k];
     }
     if (static_cast<std::size_t>(sent) < messages) return done;
@@ -463,7 +461,8 @@ std::size_t UdpEndpoint::receiveBatch(std::span<const std::span<std::uint8_t>> b
   std::array<sockaddr_storage, kBatch> from;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   std::array<iovec, kBatch> iov;              // NOLINT(cppcoreguidelines-pro-type-member-init)
   std::array<mmsghdr, kBatch> headers;        // NOLINT(cppcoreguidelines-pro-type-member-init)
-  std::array<SegmentSizeControl, kBatch> controls;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+  std::array<SegmentSizeControl, kBatch>
+      controls;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     for (std::size_t i = 0; i < capacity; ++i) {
       iov[i].iov_base = buffers[i].data();

@@ -60,7 +60,8 @@ class UdpEndpoint {
   /// Sends `datagrams` in order with as few system calls as the OS allows (one sendmmsg per
   /// up to kBatch on Linux). On Linux, a run of datagrams to one destination that are all as
   /// long as the first, but for a last one that may be shorter, goes through the kernel's
-  /// network stack as one segmented send (UDP_SEGMENT); they arrive as separate datagrams.
+  /// network stack as one segmented send (UDP_SEGMENT); they arrive as separate datagrams,
+  /// or as one read on a socket that receives coalesced (see receiveCoalesced).
   /// \return how many were sent before the first one the kernel refused; that one was not
   /// sent and the ones after it were not tried.
   std::size_t sendBatch(std::span<const Outgoing> datagrams);

@@ -539,7 +539,8 @@ void World::sendFrom(std::size_t begin, std::size_t end) {
         run_longest = slot.size;
         run_end = k + 1;
         while (run_end < end && outgoing_[send_order_[run_end]].to == o.to) {
-          run_longest = std::max(run_longest, std::size_t{outgoing_[send_order_[run_end]].bytes->size});
+          run_longest =
+              std::max(run_longest, std::size_t{outgoing_[send_order_[run_end]].bytes->size});
           ++run_end;
         }
       }

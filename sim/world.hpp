@@ -156,8 +156,8 @@ class World : public std::enable_shared_from_this<World> {
     DatagramPool::Slot* bytes = nullptr;  // the slot itself (stable during the pass)
     std::shared_ptr<UdpEndpoint> from;
     std::shared_ptr<UdpEndpoint> to;
-    std::uint32_t group = 0;     // index of its receiving socket in targets_
-    std::uint32_t sequence = 0;  // its tag's sequence number on `to` (0: not sent)
+    std::uint32_t group = 0;      // index of its receiving socket in targets_
+    std::uint32_t sequence = 0;   // its tag's sequence number on `to` (0: not sent)
     std::uint32_t wire_size = 0;  // bytes written: the datagram, padding, the tag
   };
   /// A socket written to in a write pass, read back at its end.

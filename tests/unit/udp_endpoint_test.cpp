@@ -333,9 +333,8 @@ TEST(UdpEndpointBatch, SegmentedSendsRefusedByTheKernelFallBackToOneByOne) {
   UdpEndpoint sender("127.0.0.1", 0);
   UdpEndpoint b("127.0.0.1", 0);
   const int no_check = 1;
-  ASSERT_EQ(::setsockopt(sender.nativeHandle(), SOL_SOCKET, SO_NO_CHECK, &no_check,
-                         sizeof no_check),
-            0);
+  ASSERT_EQ(
+      ::setsockopt(sender.nativeHandle(), SOL_SOCKET, SO_NO_CHECK, &no_check, sizeof no_check), 0);
   std::vector<Bytes> payloads;
   std::vector<UdpEndpoint::Outgoing> batch;
   payloads.reserve(20);
@@ -379,8 +378,8 @@ TEST(UdpEndpointBatch, ARunReceivedCoalescedIsOneReadSplitBySegmentSize) {
       const std::size_t step = received[k].segment != 0 ? received[k].segment : received[k].size;
       for (std::size_t at = 0; at < received[k].size; at += step) {
         const auto begin = storage[k].begin() + static_cast<std::ptrdiff_t>(at);
-        pieces.emplace_back(begin,
-                            begin + static_cast<std::ptrdiff_t>(std::min(step, received[k].size - at)));
+        pieces.emplace_back(
+            begin, begin + static_cast<std::ptrdiff_t>(std::min(step, received[k].size - at)));
       }
     }
   }
