@@ -81,8 +81,8 @@ class Scheduler {
     if (entry.timer) slots_[entry.id.index].timer_position = static_cast<std::uint32_t>(position);
   }
   void push(const Entry& entry);
-  /// Moves `entry` from the hole at `hole` towards the root, then towards the leaves, to
-  /// where it belongs, and places it there.
+  /// Places `entry`, which belongs in the hole at `hole` or above it (siftUp) or below it
+  /// (siftDown), where it belongs, moving the entries it passes into the hole.
   void siftUp(std::size_t hole, const Entry& entry);
   void siftDown(std::size_t hole, const Entry& entry);
   void erase(std::size_t position);
