@@ -856,6 +856,10 @@ void World::runReadyWork() {
 
 bool World::stepVirtual(TimeUs limit) {
   std::unique_lock lock(mutex_);
+  return stepVirtual(lock, limit);
+}
+
+bool World::stepVirtual(std::unique_lock<std::mutex>& lock, TimeUs limit) {
   io_done_.wait(lock, [this] { return !io_busy_; });  // another thread's event is not over
   return runOneEvent(lock, limit);
 }
@@ -876,8 +880,7 @@ void World::advance(TimeUs duration) {
       lock.lock();
     }
     if (closed_) return;
-    io_done_.wait(lock, [this] { return !io_busy_; });  // another thread's event is not over
-    if (!runOneEvent(lock, target)) break;
+    if (!stepVirtual(lock, target)) break;
   }
   now_ = std::max(now_, target);
 }

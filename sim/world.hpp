@@ -235,6 +235,8 @@ class World : public std::enable_shared_from_this<World> {
                const SocketAddress& destination, std::span<const std::uint8_t> bytes);
   /// Runs the next event due by `limit` under the lock; false if there is none.
   bool stepVirtual(TimeUs limit);
+  /// The same with the lock held (`lock`), once no other thread's event is in its I/O.
+  bool stepVirtual(std::unique_lock<std::mutex>& lock, TimeUs limit);
   /// Lock held: scheduled actions or embedded callbacks wait to run outside the lock.
   bool readyWorkPending() const {
     return !ready_actions_.empty() || (config_.embed_callbacks && !signal_peers_.empty());
