@@ -488,34 +488,28 @@ void World::writePass() {
   }
   for (Outgoing& o : outgoing_) o.from->source_group = UdpEndpoint::kNoGroup;
   const std::vector<std::uint32_t>& order = send_order_;
-  for (ReadTarget& target : targets_) target.first_sequence = target.endpoint->own_written + 1;
+  // Each receiving socket's sequence numbers of this pass, at most as many as its writes.
+  sequence_slots_.clear();
+  for (ReadTarget& target : targets_) {
+    target.first_sequence = target.endpoint->own_written + 1;
+    target.by_sequence = sequence_slots_.size();
+    target.unsent = target.writes;
+    sequence_slots_.resize(sequence_slots_.size() + target.writes, UINT32_MAX);
+  }
+  reads_.clear();
+  read_used_ = 0;
   std::size_t begin = 0;
   while (begin < order.size()) {
     std::size_t end = begin + 1;
     while (end < order.size() && outgoing_[order[end]].from == outgoing_[order[begin]].from) ++end;
     sendFrom(begin, end);
+    // A socket that has been sent all of this pass's datagrams is read back now, while what
+    // the kernel queued for it (and what it keeps of the socket) is still in the caches.
+    for (std::size_t k = begin; k < end; ++k) {
+      ReadTarget& target = targets_[outgoing_[order[k]].group];
+      if (--target.unsent == 0) readBack(target);
+    }
     begin = end;
-  }
-
-  // Read back: each receiving socket until every datagram of ours written to it is back.
-  sequence_slots_.clear();
-  for (ReadTarget& target : targets_) {
-    target.by_sequence = sequence_slots_.size();
-    sequence_slots_.resize(
-        sequence_slots_.size() + (target.endpoint->own_written - target.first_sequence + 1),
-        UINT32_MAX);
-  }
-  for (std::uint32_t i = 0; i < outgoing_.size(); ++i) {
-    const Outgoing& o = outgoing_[i];
-    if (o.sequence == 0) continue;
-    const ReadTarget& target = targets_[o.group];
-    sequence_slots_[target.by_sequence + (o.sequence - target.first_sequence)] = i;
-  }
-  reads_.clear();
-  read_used_ = 0;
-  for (ReadTarget& target : targets_) {
-    target.endpoint->target_group = UdpEndpoint::kNoGroup;
-    readBack(target);
   }
 }
 
@@ -550,6 +544,8 @@ void World::sendFrom(std::size_t begin, std::size_t end) {
         size = run_longest;
       }
       o.sequence = ++o.to->own_written;
+      const ReadTarget& target = targets_[o.group];
+      sequence_slots_[target.by_sequence + (o.sequence - target.first_sequence)] = send_order_[k];
       o.wire_size = static_cast<std::uint32_t>(size + DatagramTag::kBytes);
       DatagramTag{nonce_, o.sequence}.writeTo(slot.bytes.data() + size);
       batch_.push_back(UdpEndpoint::Outgoing{
@@ -560,6 +556,8 @@ void World::sendFrom(std::size_t begin, std::size_t end) {
     // back and are tried again.
     for (std::size_t k = end; k-- > begin + sent;) {
       Outgoing& o = outgoing_[send_order_[k]];
+      const ReadTarget& target = targets_[o.group];
+      sequence_slots_[target.by_sequence + (o.sequence - target.first_sequence)] = UINT32_MAX;
       --o.to->own_written;
       o.sequence = 0;
     }
@@ -576,6 +574,7 @@ void World::readBack(ReadTarget& target) {
   // kMaxWaits, kMaxForeignReads). Ours are kept in their slots until their delivery; a
   // gap in the sequence means the kernel dropped the ones in between.
   UdpEndpoint& endpoint = *target.endpoint;
+  endpoint.target_group = UdpEndpoint::kNoGroup;  // the next pass groups afresh
   if (!batch_bytes_) {
     batch_bytes_.reset(new std::uint8_t[UdpEndpoint::kBatch * kReadRoom]);
     for (std::size_t i = 0; i < UdpEndpoint::kBatch; ++i) {

@@ -160,7 +160,8 @@ class World : public std::enable_shared_from_this<World> {
     std::uint32_t sequence = 0;   // its tag's sequence number on `to` (0: not sent)
     std::uint32_t wire_size = 0;  // bytes written: the datagram, padding, the tag
   };
-  /// A socket written to in a write pass, read back at its end.
+  /// A socket written to in a write pass, read back as soon as all its datagrams of the pass
+  /// are handed to the kernel.
   struct ReadTarget {
     std::shared_ptr<UdpEndpoint> endpoint;
     PeerSlot* destination = nullptr;
@@ -170,6 +171,7 @@ class World : public std::enable_shared_from_this<World> {
     std::size_t reads_begin = 0;       // strangers' datagrams read from it, in reads_
     std::size_t reads_end = 0;
     std::uint32_t writes = 0;  // datagrams of this pass written to it
+    std::uint32_t unsent = 0;  // of those, not yet handed to the kernel (read back at 0)
   };
   /// A datagram not of ours read from a socket during a write pass, bytes in `read_bytes_`.
   struct ReadDatagram {
