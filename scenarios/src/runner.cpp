@@ -145,8 +145,12 @@ void ScenarioRun::onTrace(const TraceEvent& event) {
                                seed_)
                         << '\n';
   }
-  ring_.push_back(event);
-  if (ring_.size() > kRingSize) ring_.pop_front();
+  if (ring_.size() < kRingSize) {
+    ring_.push_back(event);
+  } else {
+    ring_[ring_next_] = event;  // reuses the slot's text buffer
+  }
+  ring_next_ = (ring_next_ + 1) % kRingSize;
   for (Collector& c : collectors_) {
     if (c.remaining == 0) continue;
     CheckState& state = checks_[c.check];
@@ -168,14 +172,15 @@ void ScenarioRun::snapshot(CheckState& state) {
   state.snapshot_us = now;
   std::vector<std::string> lines;
   const auto& rel = state.relevant;
-  for (auto it = ring_.rbegin(); it != ring_.rend() && lines.size() < options_.context_before;
-       ++it) {
-    if (std::find(rel.begin(), rel.end(), it->from) == rel.end() &&
-        std::find(rel.begin(), rel.end(), it->to) == rel.end()) {
+  for (std::size_t back = 1; back <= ring_.size() && lines.size() < options_.context_before;
+       ++back) {  // newest first
+    const TraceEvent& e = ring_[(ring_next_ + kRingSize - back) % kRingSize];
+    if (std::find(rel.begin(), rel.end(), e.from) == rel.end() &&
+        std::find(rel.begin(), rel.end(), e.to) == rel.end()) {
       continue;
     }
     lines.push_back("        " +
-                    formatTraceLine(*it, t0_, [this](SteamId id) { return nameOf(id); }));
+                    formatTraceLine(e, t0_, [this](SteamId id) { return nameOf(id); }));
   }
   state.result.context.assign(lines.rbegin(), lines.rend());
   if (options_.context_after > 0) {

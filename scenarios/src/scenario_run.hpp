@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -244,7 +243,9 @@ class ScenarioRun {
   std::vector<std::size_t> due_;                       // scratch of a group tick: the peers polled
   std::unordered_map<SteamId, std::size_t> index_of_;  // Steam ID -> peers_ index
   bool embed_callbacks_ = true;
-  std::deque<TraceEvent> ring_;
+  /// The last trace events, oldest overwritten first: ring_next_ is where the next goes.
+  std::vector<TraceEvent> ring_;
+  std::size_t ring_next_ = 0;
   SessionHistory history_;
   std::vector<Collector> collectors_;
   std::uint64_t trace_events_ = 0;
