@@ -262,9 +262,8 @@ LoadResult loadScenarioText(std::string_view text, std::string label, const Load
   const detail::SourceMap map = detail::SourceMap::build(text);
   Loader loader(label, map, result.errors, limits);
   for (const auto& dup : map.duplicates()) {
-    const std::string key = dup.pointer.substr(dup.pointer.rfind('/') + 1);
     result.errors.push_back({label, dup.pos, dup.pointer,
-                             "expected each key once in an object, got " + Json(key).dump() +
+                             "expected each key once in an object, got " + Json(dup.key).dump() +
                                  " again (first at line " + std::to_string(dup.first.line) +
                                  ", column " + std::to_string(dup.first.column) + ")"});
   }

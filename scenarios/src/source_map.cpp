@@ -48,6 +48,10 @@ void appendPointerToken(std::string& out, std::string_view token) {
 // index their keys.
 constexpr std::size_t kIndexKeysFrom = 16;
 
+/// Longer pointers are not mapped: a value under keys of megabytes takes its nearest mapped
+/// ancestor's position, so the map stays in proportion to the text.
+constexpr std::size_t kMaxMappedPointer = 4096;
+
 }  // namespace
 
 std::string escapePointerToken(std::string_view token) {
@@ -95,7 +99,7 @@ class Scanner {
 
   void run() {
     skipSpace();
-    value("", SourcePos{});
+    value(SourcePos{});
   }
 
  private:
@@ -136,18 +140,15 @@ class Scanner {
     }
   }
 
-  void record(const std::string& pointer, SourcePos value_pos, SourcePos key_pos) {
-    map_.entries_[pointer] = SourceMap::Entry{value_pos, key_pos};
-  }
-
-  void value(const std::string& pointer, SourcePos key_pos) {
+  /// The value at path_ (its pointer), whose key (if a member) was at `key_pos`.
+  void value(SourcePos key_pos) {
     const SourcePos here = pos_;
-    record(pointer, here, key_pos.line == 0 ? here : key_pos);
+    map_.put(path_, SourceMap::Entry{here, key_pos.line == 0 ? here : key_pos});
     const char c = peek();
     if (c == '{') {
-      object(pointer);
+      object();
     } else if (c == '[') {
-      array(pointer);
+      array();
     } else if (c == '"') {
       (void)string();
     } else {
@@ -162,28 +163,30 @@ class Scanner {
     }
   }
 
-  void object(const std::string& pointer) {
+  void object() {
     advance();  // {
     SeenKeys seen;
+    const std::size_t parent = path_.size();
     skipSpace();
     while (!atEnd() && peek() != '}') {
       skipSpace();
       const SourcePos key_pos = pos_;
       std::string key = string();
-      std::string member;
-      member.reserve(pointer.size() + 1 + key.size());
-      member += pointer;
-      member += '/';
-      appendPointerToken(member, key);
+      path_ += '/';
+      appendPointerToken(path_, key);
+      const std::size_t parent_mapped = mapped_;
+      if (path_.size() <= kMaxMappedPointer) mapped_ = path_.size();
       if (const SourcePos* first = seen.find(key)) {
-        map_.duplicates_.push_back({member, key_pos, *first});
+        map_.duplicates_.push_back({path_.substr(0, mapped_), key, key_pos, *first});
       } else {
         seen.add(std::move(key), key_pos);
       }
       skipSpace();
       if (peek() == ':') advance();
       skipSpace();
-      value(member, key_pos);
+      value(key_pos);
+      path_.resize(parent);
+      mapped_ = parent_mapped;
       skipSpace();
       if (peek() == ',') {
         advance();
@@ -195,12 +198,19 @@ class Scanner {
     advance();  // }
   }
 
-  void array(const std::string& pointer) {
+  void array() {
     advance();  // [
+    const std::size_t parent = path_.size();
     skipSpace();
     std::size_t index = 0;
     while (!atEnd() && peek() != ']') {
-      value(pointer + "/" + std::to_string(index++), SourcePos{});
+      path_ += '/';
+      path_ += std::to_string(index++);
+      const std::size_t parent_mapped = mapped_;
+      if (path_.size() <= kMaxMappedPointer) mapped_ = path_.size();
+      value(SourcePos{});
+      path_.resize(parent);
+      mapped_ = parent_mapped;
       skipSpace();
       if (peek() == ',') {
         advance();
@@ -298,25 +308,68 @@ class Scanner {
 
   std::string_view text_;
   SourceMap& map_;
+  std::string path_;        // pointer of the value being read
+  std::size_t mapped_ = 0;  // length of its longest prefix that is a mapped pointer
   std::size_t i_ = 0;
   SourcePos pos_{1, 1};
 };
 
 SourceMap SourceMap::build(std::string_view text) {
   SourceMap map;
-  map.entries_.reserve(text.size() / 12);  // about one value per dozen bytes of JSON
+  map.stored_.reserve(text.size() / 12);  // about one value per dozen bytes of JSON
+  map.keys_.reserve(text.size() * 2);     // each value's pointer spells its parents' too
   Scanner(text, map).run();
   return map;
 }
 
+std::size_t SourceMap::slotOf(std::string_view pointer, std::uint64_t hash) const {
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+    const std::uint32_t index = slots_[at];
+    if (index == 0) return at;
+    const Stored& s = stored_[index - 1];
+    if (s.hash == hash && std::string_view(keys_).substr(s.offset, s.length) == pointer) return at;
+  }
+}
+
+void SourceMap::grow() {
+  std::vector<std::uint32_t> slots(slots_.empty() ? 64 : slots_.size() * 2, 0);
+  slots_.swap(slots);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::uint32_t i = 0; i < stored_.size(); ++i) {
+    std::size_t at = stored_[i].hash & mask;
+    while (slots_[at] != 0) at = (at + 1) & mask;
+    slots_[at] = i + 1;
+  }
+}
+
+void SourceMap::put(std::string_view pointer, const Entry& entry) {
+  if (pointer.size() > kMaxMappedPointer) return;  // its nearest mapped ancestor stands in
+  if (2 * (stored_.size() + 1) > slots_.size()) grow();
+  const std::uint64_t hash = std::hash<std::string_view>{}(pointer);
+  const std::size_t at = slotOf(pointer, hash);
+  if (slots_[at] != 0) {
+    stored_[slots_[at] - 1].entry = entry;
+    return;
+  }
+  stored_.push_back({hash, static_cast<std::uint32_t>(keys_.size()),
+                     static_cast<std::uint32_t>(pointer.size()), entry});
+  keys_ += pointer;
+  slots_[at] = static_cast<std::uint32_t>(stored_.size());
+}
+
+const SourceMap::Entry* SourceMap::exact(std::string_view pointer) const {
+  if (slots_.empty()) return nullptr;
+  const std::uint32_t index = slots_[slotOf(pointer, std::hash<std::string_view>{}(pointer))];
+  return index == 0 ? nullptr : &stored_[index - 1].entry;
+}
+
 const SourceMap::Entry* SourceMap::find(std::string_view pointer) const {
-  std::string p(pointer);
   for (;;) {
-    auto it = entries_.find(p);
-    if (it != entries_.end()) return &it->second;
-    if (p.empty()) return nullptr;
-    const std::size_t slash = p.rfind('/');
-    p.erase(slash == std::string::npos ? 0 : slash);
+    if (const Entry* e = exact(pointer)) return e;
+    if (pointer.empty()) return nullptr;
+    const std::size_t slash = pointer.rfind('/');
+    pointer = pointer.substr(0, slash == std::string_view::npos ? 0 : slash);
   }
 }
 

@@ -5,9 +5,9 @@
 // JSON parser would silently collapse.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "steamsim/scenario/model.hpp"
@@ -23,7 +23,9 @@ std::string escapePointerToken(std::string_view token);
 class SourceMap {
  public:
   struct DuplicateKey {
-    std::string pointer;  ///< pointer of the repeated member
+    std::string pointer;  ///< pointer of the repeated member (or, past a length cap, of the
+                          ///< nearest ancestor that is mapped)
+    std::string key;      ///< the repeated key
     SourcePos pos;        ///< position of the repeated key
     SourcePos first;      ///< position of its first occurrence
   };
@@ -44,10 +46,27 @@ class SourceMap {
     SourcePos value;
     SourcePos key;
   };
+  /// A mapped pointer: its text is `keys_[offset, offset + length)`.
+  struct Stored {
+    std::uint64_t hash = 0;
+    std::uint32_t offset = 0;
+    std::uint32_t length = 0;
+    Entry entry;
+  };
   friend class Scanner;
+  /// Maps `pointer` to `entry` (a pointer mapped before is mapped again).
+  void put(std::string_view pointer, const Entry& entry);
+  const Entry* exact(std::string_view pointer) const;
   const Entry* find(std::string_view pointer) const;
+  /// The slot where `pointer` is, or the empty slot where it would go.
+  std::size_t slotOf(std::string_view pointer, std::uint64_t hash) const;
+  void grow();
 
-  std::unordered_map<std::string, Entry> entries_;
+  // An open-addressing table over flat storage: a document of a hundred thousand values is
+  // mapped without an allocation per value, and looked up without chasing nodes.
+  std::string keys_;                  // every mapped pointer, back to back
+  std::vector<Stored> stored_;        // in the order first mapped
+  std::vector<std::uint32_t> slots_;  // index into stored_ plus one; 0 is empty
   std::vector<DuplicateKey> duplicates_;
 };
 

@@ -228,6 +228,27 @@ TEST(ScenarioBombs, ExpectationsTimesMessagesAreBounded) {
   EXPECT_NE(r.errors[0].message.find("got 300000000"), std::string::npos) << r.errors[0].message;
 }
 
+TEST(ScenarioBombs, ValuesUnderMegabyteKeysCostTheirTextNotTheirPointers) {
+  // Every value's JSON pointer spells its ancestors' keys: 200,000 values under a 2 MB key
+  // would be 400 GB of pointers. Beyond a length cap a value takes its nearest mapped
+  // ancestor's pointer instead, so this is read in proportion to its 3 MB.
+  const std::string key(2U << 20U, 'k');
+  std::string values;
+  for (int i = 0; i < 200000; ++i) values += i > 0 ? ",1" : "1";
+  const std::string extra = ", \"description\": {\"" + key + "\": {\"list\": [" + values +
+                            "], \"twice\": 1,\n\"twice\": 2}}";
+  const LoadResult r = loadScenarioText(scenarioWithPeers(1, extra), "k.json");
+  const Diagnostic* repeated = nullptr;
+  for (const Diagnostic& d : r.errors) {
+    if (d.message.find("each key once") != std::string::npos) repeated = &d;
+  }
+  ASSERT_NE(repeated, nullptr) << r.errors.size() << " errors";
+  EXPECT_EQ(repeated->pointer, "/description");
+  EXPECT_EQ(repeated->pos.line, 2);
+  EXPECT_EQ(repeated->pos.column, 1);
+  EXPECT_NE(repeated->message.find("got \"twice\" again"), std::string::npos) << repeated->message;
+}
+
 TEST(ScenarioBombs, TextInMemoryIsCappedLikeFiles) {
   LoadLimits limits;
   limits.max_file_bytes = 10;
