@@ -2,7 +2,8 @@
 // Scenario scaling rows (SC*): a scenario of N peers, each opening one session with its
 // neighbour, validated and run through the scenario loader and runner, in a child process
 // so its peak RSS is its own. The per-peer cost (CPU time of validate + run, which a busy
-// machine does not inflate the way it does wall time) must stay flat from 10 to 10,000 peers.
+// machine does not inflate the way it does wall time) must stay flat from 10 to 10,000 peers:
+// each larger size's row is its per-peer cost over the 10-peer size's, measured side by side.
 
 #include <algorithm>
 #include <cstdio>
@@ -101,37 +102,41 @@ std::vector<Series> scenarioScaleRows(
     bool quick, const std::function<double(const std::function<void()>&)>& window) {
   const std::vector<int> sizes =
       quick ? std::vector<int>{10, 100} : std::vector<int>{10, 1000, 4000, 10000};
-  // Every size is measured once in each of `repeats` interleaved rounds; the 10-peer size,
-  // a few milliseconds per run, counts the median of several runs as its one measurement.
-  // A shared machine's speed drifts by half over seconds, so a size's per-peer cost is the
-  // lowest of its round measurements (as many for every size), and the ratio compares those.
-  const int repeats = quick ? 1 : 3;
-  constexpr int kSmallRuns = 5;
-  std::vector<std::vector<double>> per_peer(sizes.size());
+  // A shared machine's speed drifts by half over seconds. So each larger size is measured
+  // right after the 10-peer size, in one window, and the ratio of that pair is one round's
+  // figure; the verdict is the median over the rounds. The 10-peer size, a few milliseconds
+  // per run, counts the median of several runs as its one measurement.
+  const int rounds = quick ? 1 : 5;
+  constexpr int kSmallRuns = 9;
+  std::vector<Series> rows(sizes.size());
+  std::vector<std::vector<double>> per_peer(sizes.size());  // every measurement, µs CPU/peer
   std::vector<ScaleRun> last(sizes.size());
   std::vector<bool> ok(sizes.size(), true);
-  std::vector<double> others(sizes.size(), 0.0);
-  for (int round = 0; round < repeats; ++round) {
-    for (std::size_t i = 0; i < sizes.size(); ++i) {
-      const int runs = i == 0 ? kSmallRuns : 1;
-      std::vector<double> round_runs;
-      const auto measure = [&] {  // again from scratch if the window was busy
-        round_runs.clear();
-        for (int k = 0; k < runs; ++k) {
-          const ScaleRun r = scaleInChild(sizes[i]);
-          ok[i] = ok[i] && r.finished && r.passed;
-          round_runs.push_back(r.cpu_s * 1e6 / sizes[i]);
-          last[i] = r;
-        }
-      };
-      others[i] = std::max(others[i], window(measure));
-      per_peer[i].push_back(Series::median(round_runs));
+  const auto measure = [&](std::size_t i) {
+    const int runs = i == 0 ? kSmallRuns : 1;
+    std::vector<double> values;
+    for (int k = 0; k < runs; ++k) {
+      const ScaleRun r = scaleInChild(sizes[i]);
+      ok[i] = ok[i] && r.finished && r.passed;
+      values.push_back(r.cpu_s * 1e6 / sizes[i]);
+      last[i] = r;
+    }
+    return Series::median(values);
+  };
+  for (int round = 0; round < rounds; ++round) {
+    for (std::size_t i = 1; i < sizes.size(); ++i) {
+      double base = 0.0;
+      double large = 0.0;
+      const double others = window([&] {  // again from scratch if the window was busy
+        base = measure(0);
+        large = measure(i);
+      });
+      per_peer[0].push_back(base);
+      per_peer[i].push_back(large);
+      rows[0].add(base, others);
+      rows[i].add(ok[i] && ok[0] ? large / base : 1e9, others);
     }
   }
-  const auto lowest = [](const std::vector<double>& v) {
-    return *std::min_element(v.begin(), v.end());
-  };
-  std::vector<Series> rows(sizes.size());
   for (std::size_t i = 0; i < sizes.size(); ++i) {
     const int peers = sizes[i];
     const ScaleRun& r = last[i];
@@ -144,15 +149,13 @@ std::vector<Series> scenarioScaleRows(
     for (const double v : per_peer[i]) runs_text += (runs_text.empty() ? "" : " ") + fixed(v, 0);
     if (i == 0) {
       row.unit = "us CPU/peer";
-      row.add(lowest(per_peer[i]), others[i]);
     } else {
       row.unit = "x SC10/peer";
       row.goal = Series::Goal::AtMost;
       row.target = 1.2;
       row.target_text = "<= 1.2x per peer";
-      row.add(ok[i] ? lowest(per_peer[i]) / lowest(per_peer[0]) : 1e9, others[i]);
     }
-    row.note = "lowest " + fixed(lowest(per_peer[i]), 1) + " us CPU/peer of " + runs_text +
+    row.note = "us CPU/peer " + runs_text + (i == 0 ? " (each before a larger size)" : "") +
                "; wall: validate " + fixed(r.validate_s * 1e3, 1) + " ms, run " +
                fixed(r.run_s * 1e3, 1) + " ms; peak RSS " +
                fixed(static_cast<double>(r.peak_rss_kb) / 1024.0, 1) + " MB (" +
