@@ -254,9 +254,9 @@ std::vector<SteamId> World::peerIds() const {
 }
 
 const SocketAddress* World::addressOf(SteamId steam_id) const {
-  auto it = peer_index_.find(steam_id);
-  if (it == peer_index_.end() || !it->second->core) return nullptr;
-  return &it->second->core->endpoint().localAddress();
+  const PeerSlot* slot = slotOf(steam_id);
+  if (slot == nullptr || !slot->core) return nullptr;
+  return &slot->core->endpoint().localAddress();
 }
 
 void World::crash(SteamId steam_id) {

@@ -4,6 +4,7 @@
 // directed links with their impairment, the datagram path through real sockets, the trace,
 // and (in real-time mode) the driver thread. See sim/README.md.
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -71,13 +72,8 @@ class World : public std::enable_shared_from_this<World> {
   Peer& addPeer(SteamId steam_id);
   Peer* peer(SteamId steam_id);
   PeerCore* core(SteamId steam_id) {
-    if (steam_id != last_core_id_ || last_core_slot_ == nullptr) {
-      auto it = peer_index_.find(steam_id);
-      if (it == peer_index_.end()) return nullptr;
-      last_core_id_ = steam_id;  // slots live as long as the world: the pointer stays valid
-      last_core_slot_ = it->second;
-    }
-    return last_core_slot_->core.get();
+    PeerSlot* slot = slotOf(steam_id);
+    return slot != nullptr ? slot->core.get() : nullptr;
   }
   std::vector<SteamId> peerIds() const;
   void setDefaultLink(const LinkConditions& conditions);
@@ -252,8 +248,27 @@ class World : public std::enable_shared_from_this<World> {
 
   std::vector<std::unique_ptr<PeerSlot>> peers_;
   std::unordered_map<SteamId, PeerSlot*> peer_index_;
-  SteamId last_core_id_ = 0;  // one-entry cache of core()'s lookup
-  PeerSlot* last_core_slot_ = nullptr;
+  /// The slot of `steam_id`, nullptr if it has none. The last two found are remembered (a
+  /// pair of peers talking looks each other up in turn); slots live as long as the world.
+  PeerSlot* slotOf(SteamId steam_id) const {
+    if (recent_slots_[0].slot != nullptr && recent_slots_[0].id == steam_id) {
+      return recent_slots_[0].slot;
+    }
+    if (recent_slots_[1].slot != nullptr && recent_slots_[1].id == steam_id) {
+      std::swap(recent_slots_[0], recent_slots_[1]);
+      return recent_slots_[0].slot;
+    }
+    const auto it = peer_index_.find(steam_id);
+    if (it == peer_index_.end()) return nullptr;
+    recent_slots_[1] = recent_slots_[0];
+    recent_slots_[0] = {steam_id, it->second};
+    return it->second;
+  }
+  struct RecentSlot {
+    SteamId id = 0;
+    PeerSlot* slot = nullptr;
+  };
+  mutable std::array<RecentSlot, 2> recent_slots_{};  // slotOf()'s memory, most recent first
   std::unordered_map<std::pair<SteamId, SteamId>, std::unique_ptr<Link>, PairHash> links_;
   LinkConditions default_conditions_;
   std::function<LinkConditions(SteamId, SteamId)> link_resolver_;
