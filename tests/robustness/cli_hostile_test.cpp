@@ -136,8 +136,9 @@ TEST_F(CliHostile, FilesThatAreNotRegularAreRefused) {
 }
 
 TEST_F(CliHostile, AnEndlessSweepStreamsInsteadOfBuildingItsJobList) {
-#ifdef __SANITIZE_ADDRESS__
-  GTEST_SKIP() << "AddressSanitizer cannot run under the address-space limit this test sets";
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "the sanitizers' shadow memory does not fit the address-space limit this test "
+                  "sets";
 #endif
   // 2^64 - 1 runs: the first ones start at once and run until `timeout` stops the sweep,
   // within 2 GB of address space; building the job list first took gigabytes in seconds.
