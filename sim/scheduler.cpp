@@ -109,13 +109,23 @@ bool Scheduler::runOne(TimeUs limit, TimeUs& event_time) {
   while (!heap_.empty()) {
     const Entry entry = heap_.front();
     if (entry.at > limit) return false;
-    popFront();
     const Slot& slot = slots_[entry.id.index];
-    if (slot.actor == nullptr || slot.generation != entry.id.generation) continue;
+    if (slot.actor == nullptr || slot.generation != entry.id.generation) {
+      popFront();
+      continue;
+    }
+    // A timer entry stays queued while its actor acts: an actor that re-arms its timer then
+    // moves the entry down from the front once, instead of a pop and a push. Entries never
+    // tie, so the order events run in is the same either way.
+    if (!entry.timer) popFront();
     event_time = entry.at;
     if (clock_ < entry.at) clock_ = entry.at;
     ++events_run_;
     slot.actor->act(entry.at, entry.token);
+    if (entry.timer) {  // fired and not set again: it goes (slots_ may have grown)
+      const std::uint32_t position = slots_[entry.id.index].timer_position;
+      if (position != kNoPosition && heap_[position].seq == entry.seq) erase(position);
+    }
     return true;
   }
   return false;

@@ -248,6 +248,44 @@ TEST(Scheduler, AClearedTimerAndTheTimerOfARemovedActorNeverRun) {
   EXPECT_EQ(log[0], (Ran{30, 0, 3}));
 }
 
+// A timer's entry stays queued while its actor acts on it: whatever the actor does then
+// (sets it again, leaves it, removes itself, hands its slot to a new actor with a timer of
+// its own), the timer runs once per setting and nothing stale is left behind.
+TEST(Scheduler, ATimerHandledFromInsideItsOwnEventRunsOncePerSetting) {
+  TimeUs clock = 0;
+  Scheduler scheduler(clock);
+  std::vector<Ran> log;
+  ActorId rearming{};
+  ActorId leaving{};
+  ActorId replaced{};
+  RecordingActor newcomer(3, log, nullptr);
+  std::uint64_t rearms = 0;
+  RecordingActor a(0, log, [&](int, TimeUs now) {
+    if (++rearms <= 3) scheduler.setTimer(now + 10, rearming, 100 + rearms);
+  });
+  RecordingActor b(1, log, nullptr);  // fires once, sets nothing
+  RecordingActor c(2, log, [&](int, TimeUs now) {
+    scheduler.remove(replaced);
+    const ActorId id = scheduler.add(&newcomer);  // takes c's slot
+    ASSERT_EQ(id.index, replaced.index);
+    scheduler.setTimer(now + 5, id, 300);
+  });
+  rearming = scheduler.add(&a);
+  leaving = scheduler.add(&b);
+  replaced = scheduler.add(&c);
+  scheduler.setTimer(10, rearming, 100);
+  scheduler.setTimer(12, leaving, 200);
+  scheduler.setTimer(14, replaced, 250);
+  TimeUs event_time = 0;
+  while (scheduler.runOne(kNever - 1, event_time)) {
+  }
+  const std::vector<Ran> expected = {{10, 0, 100}, {12, 1, 200}, {14, 2, 250}, {19, 3, 300},
+                                     {20, 0, 101}, {30, 0, 102}, {40, 0, 103}};
+  EXPECT_EQ(log, expected);
+  EXPECT_EQ(scheduler.queued(), 0U);
+  EXPECT_EQ(scheduler.eventsRun(), expected.size());
+}
+
 // Timers and one-shot events mixed, against the reference with lazy cancellation (every
 // setting queued, only an actor's current one run): the same events in the same order, and
 // the queue never holds more than the one-shot events plus one entry per timer.
