@@ -45,6 +45,17 @@ std::vector<std::string> splitCommas(const std::string& text) {
   return out;
 }
 
+/// The real-time throughput workloads: row id, what it sends, its send flags.
+struct ThroughputKind {
+  const char* id;
+  const char* what;
+  int flags;
+};
+constexpr ThroughputKind kThroughputKinds[] = {
+    {"P1", "64 B unreliable, Nagle", NETWORKING_SEND_UNRELIABLE},
+    {"P2", "64 B unreliable, NoNagle", NETWORKING_SEND_UNRELIABLE_NO_NAGLE},
+    {"P6", "64 B reliable", NETWORKING_SEND_RELIABLE}};
+
 const char* verdictText(Series::Verdict v) {
   switch (v) {
     case Series::Verdict::Info:
@@ -81,14 +92,8 @@ class Bench {
       if (wanted("P1") || wanted("P2") || wanted("P6")) {
         // Each workload's two-core and one-core runs back to back, their order swapped every
         // round: the machine's drift over seconds falls on both sides of the ratio alike.
-        const struct {
-          const char* id;
-          int flags;
-        } kinds[] = {{"P1", NETWORKING_SEND_UNRELIABLE},
-                     {"P2", NETWORKING_SEND_UNRELIABLE_NO_NAGLE},
-                     {"P6", NETWORKING_SEND_RELIABLE}};
         rawThroughput();
-        for (const auto& k : kinds) {
+        for (const ThroughputKind& k : kThroughputKinds) {
           if (!wanted(k.id)) continue;
           const bool one_core_first = round % 2 == 0;
           throughput(k.id, k.flags, one_core_first);
@@ -137,13 +142,7 @@ class Bench {
   void defineRows() {
     using G = Series::Goal;
     define("RAW", "raw UDP sendto+recv, 64 B, 1 thread (reference)", "dgram/s");
-    const struct {
-      const char* id;
-      const char* what;
-    } kinds[] = {{"P1", "64 B unreliable, Nagle"},
-                 {"P2", "64 B unreliable, NoNagle"},
-                 {"P6", "64 B reliable"}};
-    for (const auto& k : kinds) {
+    for (const ThroughputKind& k : kThroughputKinds) {
       for (const char* cores : {"", "-1core"}) {
         const std::string id = std::string(k.id) + cores;
         const std::string where = *cores != 0 ? ", one core" : ", two cores";

@@ -5,7 +5,6 @@
 // machine does not inflate the way it does wall time) must stay flat from 10 to 10,000 peers:
 // each larger size's row is its per-peer cost over the 10-peer size's, measured side by side.
 
-#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
