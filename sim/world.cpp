@@ -219,8 +219,8 @@ void World::heal() {
 
 std::uint16_t World::portFor(SteamId steam_id) const {
   if (config_.bind_port == 0) return 0;
-  auto it = peer_index_.find(steam_id);
-  const std::size_t index = it != peer_index_.end() ? it->second->index : peers_.size();
+  const PeerSlot* slot = slotOf(steam_id);
+  const std::size_t index = slot != nullptr ? slot->index : peers_.size();
   return static_cast<std::uint16_t>(config_.bind_port + index);
 }
 
@@ -242,8 +242,8 @@ Peer& World::addPeer(SteamId steam_id) {
 }
 
 Peer* World::peer(SteamId steam_id) {
-  auto it = peer_index_.find(steam_id);
-  return it == peer_index_.end() ? nullptr : it->second->api.get();
+  PeerSlot* slot = slotOf(steam_id);
+  return slot != nullptr ? slot->api.get() : nullptr;
 }
 
 std::vector<SteamId> World::peerIds() const {
@@ -260,10 +260,9 @@ const SocketAddress* World::addressOf(SteamId steam_id) const {
 }
 
 void World::crash(SteamId steam_id) {
-  auto it = peer_index_.find(steam_id);
-  if (it == peer_index_.end())
-    throw std::out_of_range("crash: no peer " + std::to_string(steam_id));
-  PeerSlot& slot = *it->second;
+  PeerSlot* found = slotOf(steam_id);
+  if (found == nullptr) throw std::out_of_range("crash: no peer " + std::to_string(steam_id));
+  PeerSlot& slot = *found;
   if (!slot.core) return;
   slot.core.reset();  // closes the socket (once no transfer uses it), drops sessions, queues
   ++slot.generation;  // and signals; reads in transfer for the old socket are discarded
@@ -272,11 +271,9 @@ void World::crash(SteamId steam_id) {
 }
 
 void World::restart(SteamId steam_id) {
-  auto it = peer_index_.find(steam_id);
-  if (it == peer_index_.end()) {
-    throw std::out_of_range("restart: no peer " + std::to_string(steam_id));
-  }
-  PeerSlot& slot = *it->second;
+  PeerSlot* found = slotOf(steam_id);
+  if (found == nullptr) throw std::out_of_range("restart: no peer " + std::to_string(steam_id));
+  PeerSlot& slot = *found;
   if (slot.core) return;
   slot.core = std::make_unique<PeerCore>(*this, steam_id, ++slot.incarnation);
   trace(TraceKind::PeerEvent, steam_id, 0, 0, 0, "restart");
@@ -337,12 +334,8 @@ void World::emit(SteamId from, SteamId to, std::span<const std::uint8_t> datagra
 }
 
 std::pair<World::PeerSlot*, World::PeerSlot*> World::endsOf(Link& link) {
-  if (link.from_slot == nullptr) {
-    if (auto it = peer_index_.find(link.from); it != peer_index_.end()) link.from_slot = it->second;
-  }
-  if (link.to_slot == nullptr) {
-    if (auto it = peer_index_.find(link.to); it != peer_index_.end()) link.to_slot = it->second;
-  }
+  if (link.from_slot == nullptr) link.from_slot = slotOf(link.from);
+  if (link.to_slot == nullptr) link.to_slot = slotOf(link.to);
   return {link.from_slot, link.to_slot};
 }
 
